@@ -1,0 +1,148 @@
+"""The string enums of the acm-pca API; each member's value is the exact AWS string.
+
+Example::
+
+    >>> SigningAlgorithm("SHA256WITHECDSA") is SigningAlgorithm.SHA256WITHECDSA
+    True
+    >>> SigningAlgorithm.SHA256WITHRSA == "SHA256WITHRSA"
+    True
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import TypeVar
+
+from acmpca_issue.exceptions import InvalidRequestError
+
+__all__ = [
+    "ExtendedKeyUsageType",
+    "KeyAlgorithm",
+    "PolicyQualifierId",
+    "SigningAlgorithm",
+    "ValidityType",
+    "coerce_enum",
+]
+
+
+class _AwsEnum(str, enum.Enum):
+    """A ``str`` enum whose ``str()`` and ``format()`` give the AWS value."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, format_spec: str) -> str:
+        return format(str(self.value), format_spec)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}.{self.name}"
+
+
+class SigningAlgorithm(_AwsEnum):
+    """The algorithm the CA signs a certificate with; its family must fit the CA's key."""
+
+    SHA256WITHECDSA = "SHA256WITHECDSA"
+    SHA384WITHECDSA = "SHA384WITHECDSA"
+    SHA512WITHECDSA = "SHA512WITHECDSA"
+    SHA256WITHRSA = "SHA256WITHRSA"
+    SHA384WITHRSA = "SHA384WITHRSA"
+    SHA512WITHRSA = "SHA512WITHRSA"
+    SHA256WITHRSA_PSS = "SHA256WITHRSA_PSS"
+    SHA384WITHRSA_PSS = "SHA384WITHRSA_PSS"
+    SHA512WITHRSA_PSS = "SHA512WITHRSA_PSS"
+    SM3WITHSM2 = "SM3WITHSM2"
+    ML_DSA_44 = "ML_DSA_44"
+    ML_DSA_65 = "ML_DSA_65"
+    ML_DSA_87 = "ML_DSA_87"
+
+
+class ValidityType(_AwsEnum):
+    """How :class:`~acmpca_issue.Validity` reads its value."""
+
+    END_DATE = "END_DATE"
+    ABSOLUTE = "ABSOLUTE"
+    DAYS = "DAYS"
+    MONTHS = "MONTHS"
+    YEARS = "YEARS"
+
+
+class KeyAlgorithm(_AwsEnum):
+    """A key type Private CA uses for CAs and signs in CSRs."""
+
+    RSA_2048 = "RSA_2048"
+    RSA_3072 = "RSA_3072"
+    RSA_4096 = "RSA_4096"
+    EC_prime256v1 = "EC_prime256v1"
+    EC_secp384r1 = "EC_secp384r1"
+    EC_secp521r1 = "EC_secp521r1"
+    ML_DSA_44 = "ML_DSA_44"
+    ML_DSA_65 = "ML_DSA_65"
+    ML_DSA_87 = "ML_DSA_87"
+    SM2 = "SM2"
+
+    @property
+    def family(self) -> str:
+        """``"RSA"``, ``"EC"``, ``"ML_DSA"`` or ``"SM2"``."""
+        if self.value.startswith("RSA_"):
+            return "RSA"
+        if self.value.startswith("EC_"):
+            return "EC"
+        if self.value.startswith("ML_DSA_"):
+            return "ML_DSA"
+        return "SM2"
+
+    def signing_algorithms(self) -> tuple[SigningAlgorithm, ...]:
+        """The signing algorithms a CA with this key may use, in the service's order."""
+        if self.family == "RSA":
+            return tuple(a for a in SigningAlgorithm if "WITHRSA" in a.value)
+        if self.family == "EC":
+            return tuple(a for a in SigningAlgorithm if a.value.endswith("WITHECDSA"))
+        if self.family == "ML_DSA":
+            return (SigningAlgorithm(self.value),)
+        return (SigningAlgorithm.SM3WITHSM2,)
+
+
+class ExtendedKeyUsageType(_AwsEnum):
+    """The named extended key usages of ``ApiPassthrough``."""
+
+    SERVER_AUTH = "SERVER_AUTH"
+    CLIENT_AUTH = "CLIENT_AUTH"
+    CODE_SIGNING = "CODE_SIGNING"
+    EMAIL_PROTECTION = "EMAIL_PROTECTION"
+    TIME_STAMPING = "TIME_STAMPING"
+    OCSP_SIGNING = "OCSP_SIGNING"
+    SMART_CARD_LOGIN = "SMART_CARD_LOGIN"
+    DOCUMENT_SIGNING = "DOCUMENT_SIGNING"
+    CERTIFICATE_TRANSPARENCY = "CERTIFICATE_TRANSPARENCY"
+
+
+class PolicyQualifierId(_AwsEnum):
+    """The policy qualifier ids of ``ApiPassthrough`` certificate policies."""
+
+    CPS = "CPS"
+
+
+_E = TypeVar("_E", bound=_AwsEnum)
+
+
+def coerce_enum(enum_type: type[_E], value: object, path: str) -> _E:
+    """Return ``value`` as a member of ``enum_type``.
+
+    Args:
+        enum_type: the enum to convert to.
+        value: a member, or its exact AWS string.
+        path: the field path to name in the error.
+
+    Raises:
+        InvalidRequestError: ``value`` is not a member or the string of one; the message lists
+            every valid value.
+    """
+    if isinstance(value, enum_type):
+        return value
+    if isinstance(value, str):
+        try:
+            return enum_type(value)
+        except ValueError:
+            pass
+    valid = ", ".join(member.value for member in enum_type)
+    raise InvalidRequestError(f"must be one of {valid}; got {value!r}", path=path)

@@ -1,0 +1,62 @@
+"""Collecting every problem with an input before raising one :class:`InvalidRequestError`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from acmpca_issue.exceptions import InvalidRequestError, Problem
+
+__all__ = ["Problems"]
+
+_T = TypeVar("_T")
+
+
+class Problems:
+    """A list of problems found while checking one input, raised together at the end.
+
+    Example::
+
+        problems = Problems()
+        value = problems.check("validity", Validity.from_api, raw)  # None if it failed
+        if not token:
+            problems.add("idempotency_token", "must not be empty")
+        problems.raise_if_any()
+    """
+
+    __slots__ = ("_items",)
+
+    def __init__(self) -> None:
+        self._items: list[Problem] = []
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @property
+    def items(self) -> tuple[Problem, ...]:
+        """The problems found so far, in order."""
+        return tuple(self._items)
+
+    def add(self, path: str, message: str) -> None:
+        """Record one problem at ``path``."""
+        self._items.append(Problem(path, message))
+
+    def absorb(self, prefix: str, error: InvalidRequestError) -> None:
+        """Record every problem of ``error``, its paths placed under ``prefix``."""
+        self._items.extend(error.at(prefix).problems)
+
+    def check(self, path: str, function: Callable[..., _T], /, *args: object) -> _T | None:
+        """Call ``function(*args)``; on :class:`InvalidRequestError` record it and return None."""
+        try:
+            return function(*args)
+        except InvalidRequestError as error:
+            self.absorb(path, error)
+            return None
+
+    def raise_if_any(self, error_type: type[InvalidRequestError] = InvalidRequestError) -> None:
+        """Raise ``error_type`` with every problem recorded, if there is any."""
+        if self._items:
+            raise error_type(self._items)

@@ -1,0 +1,45 @@
+"""Fixtures shared by every test module: real keys and CSRs, made once per session."""
+
+from __future__ import annotations
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+CA_ARN = (
+    "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
+    "12345678-1234-1234-1234-123456789012"
+)
+
+
+@pytest.fixture(scope="session")
+def ec_key() -> ec.EllipticCurvePrivateKey:
+    """An EC P-256 private key."""
+    return ec.generate_private_key(ec.SECP256R1())
+
+
+@pytest.fixture(scope="session")
+def csr(ec_key: ec.EllipticCurvePrivateKey) -> x509.CertificateSigningRequest:
+    """A CSR for CN=svc.example.com with a DNS SAN, signed by ``ec_key``."""
+    return (
+        x509.CertificateSigningRequestBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "svc.example.com")]))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName("svc.example.com")]), critical=False
+        )
+        .sign(ec_key, hashes.SHA256())
+    )
+
+
+@pytest.fixture(scope="session")
+def csr_pem(csr: x509.CertificateSigningRequest) -> bytes:
+    """``csr`` as canonical PEM bytes."""
+    return csr.public_bytes(serialization.Encoding.PEM)
+
+
+@pytest.fixture
+def ca_arn() -> str:
+    """A well-formed CA ARN in the aws partition."""
+    return CA_ARN

@@ -2,7 +2,7 @@
 
 Example::
 
-    from acmpca_issue import IssueCertificateRequest, Issuer, Validity, build_csr
+    from acmpca_issue import Issuer, Validity, build_csr
 
     bundle = build_csr("svc.internal")
     issuer = Issuer.from_session(region_name="us-east-1")
@@ -11,58 +11,153 @@ Example::
     )
     print(issued.fullchain_pem)
 
-Importing this package does not import botocore; that happens where a client is made.
+Names are loaded on first use, so ``import acmpca_issue`` is cheap and never imports botocore;
+that happens only where a client is made.
 """
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from acmpca_issue._arn import (
-    CertificateArn,
-    CertificateAuthorityArn,
-    TemplateArn,
-    parse_certificate_arn,
-)
-from acmpca_issue._csr import load_csr
-from acmpca_issue._enums import (
-    ExtendedKeyUsageType,
-    KeyAlgorithm,
-    PolicyQualifierId,
-    SigningAlgorithm,
-    ValidityType,
-)
-from acmpca_issue.exceptions import (
-    AcmPcaIssueError,
-    InvalidArnError,
-    InvalidCsrError,
-    InvalidRequestError,
-    IssuanceTimeoutError,
-    ServiceError,
-    TransportError,
-    VerificationError,
-)
-
 if TYPE_CHECKING:
-    pass
+    from acmpca_issue._arn import (
+        CertificateArn,
+        CertificateAuthorityArn,
+        TemplateArn,
+        parse_certificate_arn,
+    )
+    from acmpca_issue._csr import CsrBundle, build_csr, generate_private_key, load_csr
+    from acmpca_issue._enums import (
+        ExtendedKeyUsageType,
+        KeyAlgorithm,
+        PolicyQualifierId,
+        SigningAlgorithm,
+        ValidityType,
+    )
+    from acmpca_issue._issued import IssuedCertificate
+    from acmpca_issue._issuer import Issuer
+    from acmpca_issue._passthrough import (
+        ApiPassthrough,
+        CustomAttribute,
+        CustomExtension,
+        EdiPartyName,
+        ExtendedKeyUsage,
+        Extensions,
+        GeneralName,
+        KeyUsage,
+        OtherName,
+        PolicyInformation,
+        PolicyQualifierInfo,
+        Qualifier,
+        Subject,
+    )
+    from acmpca_issue._request import IssueCertificateRequest
+    from acmpca_issue._validity import Validity
+    from acmpca_issue.exceptions import (
+        AcmPcaIssueError,
+        InvalidArnError,
+        InvalidCsrError,
+        InvalidRequestError,
+        IssuanceTimeoutError,
+        ServiceError,
+        TransportError,
+        VerificationError,
+    )
+
+# Public name -> the module that defines it.
+_EXPORTS: dict[str, str] = {
+    **dict.fromkeys(
+        ["CertificateArn", "CertificateAuthorityArn", "TemplateArn", "parse_certificate_arn"],
+        "acmpca_issue._arn",
+    ),
+    **dict.fromkeys(
+        ["CsrBundle", "build_csr", "generate_private_key", "load_csr"], "acmpca_issue._csr"
+    ),
+    **dict.fromkeys(
+        [
+            "ExtendedKeyUsageType",
+            "KeyAlgorithm",
+            "PolicyQualifierId",
+            "SigningAlgorithm",
+            "ValidityType",
+        ],
+        "acmpca_issue._enums",
+    ),
+    "IssuedCertificate": "acmpca_issue._issued",
+    "Issuer": "acmpca_issue._issuer",
+    **dict.fromkeys(
+        [
+            "ApiPassthrough",
+            "CustomAttribute",
+            "CustomExtension",
+            "EdiPartyName",
+            "ExtendedKeyUsage",
+            "Extensions",
+            "GeneralName",
+            "KeyUsage",
+            "OtherName",
+            "PolicyInformation",
+            "PolicyQualifierInfo",
+            "Qualifier",
+            "Subject",
+        ],
+        "acmpca_issue._passthrough",
+    ),
+    "IssueCertificateRequest": "acmpca_issue._request",
+    "Validity": "acmpca_issue._validity",
+    **dict.fromkeys(
+        [
+            "AcmPcaIssueError",
+            "InvalidArnError",
+            "InvalidCsrError",
+            "InvalidRequestError",
+            "IssuanceTimeoutError",
+            "ServiceError",
+            "TransportError",
+            "VerificationError",
+        ],
+        "acmpca_issue.exceptions",
+    ),
+}
 
 __all__ = [
     "AcmPcaIssueError",
+    "ApiPassthrough",
     "CertificateArn",
     "CertificateAuthorityArn",
+    "CsrBundle",
+    "CustomAttribute",
+    "CustomExtension",
+    "EdiPartyName",
+    "ExtendedKeyUsage",
     "ExtendedKeyUsageType",
+    "Extensions",
+    "GeneralName",
     "InvalidArnError",
     "InvalidCsrError",
     "InvalidRequestError",
     "IssuanceTimeoutError",
+    "IssueCertificateRequest",
+    "IssuedCertificate",
+    "Issuer",
     "KeyAlgorithm",
+    "KeyUsage",
+    "OtherName",
+    "PolicyInformation",
     "PolicyQualifierId",
+    "PolicyQualifierInfo",
+    "Qualifier",
     "ServiceError",
     "SigningAlgorithm",
+    "Subject",
     "TemplateArn",
     "TransportError",
+    "Validity",
     "ValidityType",
     "VerificationError",
+    "build_csr",
+    "generate_private_key",
     "load_csr",
     "parse_certificate_arn",
 ]
@@ -73,4 +168,13 @@ def __getattr__(name: str) -> Any:
         from importlib.metadata import version
 
         return version("acmpca-issue")
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__, "__version__"])

@@ -1,30 +1,720 @@
-"""CSRs and keys. (Minimal first cut; the CSR toolkit replaces it.)"""
+"""Build and load certificate signing requests the way AWS Private CA accepts them.
+
+Example::
+
+    from acmpca_issue import build_csr, load_csr
+
+    bundle = build_csr("svc.example.com", "10.0.0.7", common_name="svc")
+    bundle.write(Path("out"))            # out/key.pem (0600) and out/csr.pem
+    csr = load_csr(Path("out/csr.pem"))  # raises InvalidCsrError for what Private CA rejects
+
+:func:`build_csr` follows Private CA's rules: a subject or a SAN is required, an empty subject
+makes the SAN extension critical (RFC 5280; Private CA answers MalformedCSRException
+otherwise), and a common name longer than 64 characters is refused. :func:`load_csr` checks the
+same rules, plus the signature, the size, the key type and the encoding traps (a
+``NEW CERTIFICATE REQUEST`` header is normalised; a CSR base64-encoded once too often is
+refused with a message saying so).
+"""
 
 from __future__ import annotations
 
+import base64
+import binascii
+import errno
+import ipaddress
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import attrs
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from acmpca_issue.exceptions import InvalidCsrError
+from acmpca_issue._enums import ExtendedKeyUsageType, KeyAlgorithm, coerce_enum
+from acmpca_issue._files import write_file
+from acmpca_issue._keys import (
+    ACCEPTED_KEY_ALGORITHMS,
+    PrivateKey,
+    generate_private_key,
+    hash_for,
+    key_algorithm_of,
+)
+from acmpca_issue.exceptions import InvalidCsrError, InvalidRequestError
 
-__all__ = ["load_csr"]
+__all__ = [
+    "MAX_CSR_PEM_BYTES",
+    "CsrBundle",
+    "CsrFiles",
+    "build_csr",
+    "csr_key_algorithm",
+    "generate_private_key",
+    "load_csr",
+]
+
+MAX_CSR_PEM_BYTES = 32768
+"""The largest CSR Private CA takes (``CsrBlob`` max), measured on the canonical PEM."""
+
+MAX_COMMON_NAME = 64
+"""RFC 5280's upper bound for a common name, which Private CA enforces."""
+
+# Subject mapping keys: short (RFC 4514) and long names, both case-insensitive.
+_SUBJECT_OIDS: dict[str, x509.ObjectIdentifier] = {}
+for _oid, _names in {
+    NameOID.COUNTRY_NAME: ("C", "country", "country_name"),
+    NameOID.STATE_OR_PROVINCE_NAME: ("ST", "state", "state_or_province", "state_or_province_name"),
+    NameOID.LOCALITY_NAME: ("L", "locality", "locality_name"),
+    NameOID.ORGANIZATION_NAME: ("O", "organization", "organization_name"),
+    NameOID.ORGANIZATIONAL_UNIT_NAME: ("OU", "organizational_unit", "organizational_unit_name"),
+    NameOID.DN_QUALIFIER: ("dnQualifier", "distinguished_name_qualifier"),
+    NameOID.TITLE: ("title",),
+    NameOID.SURNAME: ("SN", "surname"),
+    NameOID.GIVEN_NAME: ("GN", "given_name"),
+    NameOID.INITIALS: ("initials",),
+    NameOID.PSEUDONYM: ("pseudonym",),
+    NameOID.GENERATION_QUALIFIER: ("generation_qualifier",),
+    NameOID.SERIAL_NUMBER: ("serialNumber", "serial_number"),
+    NameOID.DOMAIN_COMPONENT: ("DC", "domain_component"),
+    NameOID.COMMON_NAME: ("CN", "common_name"),
+}.items():
+    for _name in _names:
+        _SUBJECT_OIDS[_name.lower()] = _oid
+
+_KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+_EKU_OIDS: dict[ExtendedKeyUsageType, x509.ObjectIdentifier] = {
+    ExtendedKeyUsageType.SERVER_AUTH: ExtendedKeyUsageOID.SERVER_AUTH,
+    ExtendedKeyUsageType.CLIENT_AUTH: ExtendedKeyUsageOID.CLIENT_AUTH,
+    ExtendedKeyUsageType.CODE_SIGNING: ExtendedKeyUsageOID.CODE_SIGNING,
+    ExtendedKeyUsageType.EMAIL_PROTECTION: ExtendedKeyUsageOID.EMAIL_PROTECTION,
+    ExtendedKeyUsageType.TIME_STAMPING: ExtendedKeyUsageOID.TIME_STAMPING,
+    ExtendedKeyUsageType.OCSP_SIGNING: ExtendedKeyUsageOID.OCSP_SIGNING,
+    ExtendedKeyUsageType.SMART_CARD_LOGIN: ExtendedKeyUsageOID.SMARTCARD_LOGON,
+    ExtendedKeyUsageType.DOCUMENT_SIGNING: x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36"),
+    ExtendedKeyUsageType.CERTIFICATE_TRANSPARENCY: ExtendedKeyUsageOID.CERTIFICATE_TRANSPARENCY,
+}
+
+_LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\Z")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_OID = re.compile(r"[0-2](?:\.(?:0|[1-9][0-9]*))+\Z")
 
 
-def load_csr(data: object) -> x509.CertificateSigningRequest:
-    """Load a CSR from PEM ``str``/``bytes``, DER ``bytes`` or an object; raises InvalidCsrError."""
-    if isinstance(data, x509.CertificateSigningRequest):
-        csr = data
-    elif isinstance(data, (str, bytes)):
-        raw = data.encode() if isinstance(data, str) else data
-        try:
-            csr = (
-                x509.load_pem_x509_csr(raw)
-                if raw.lstrip().startswith(b"-----")
-                else x509.load_der_x509_csr(raw)
+# --------------------------------------------------------------------------- identities
+
+
+def _encode_host(host: str) -> str:
+    """IDNA-encode a host name (stdlib codec), lowercase it and check each label."""
+    if host.endswith("."):
+        host = host[:-1]
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError as error:
+        raise ValueError(f"cannot be IDNA-encoded ({error})") from None
+    ascii_host = ascii_host.lower()
+    labels = ascii_host.split(".")
+    if len(ascii_host) > 253:
+        raise ValueError("is longer than 253 characters")
+    for label in labels:
+        if not _LABEL.match(label):
+            raise ValueError(
+                f"has an invalid label {label!r} (1-63 letters, digits, '-' or '_', "
+                "not starting or ending with '-')"
             )
+    if labels[-1].isdigit():
+        raise ValueError("is neither an IP address nor a DNS name (all-numeric last label)")
+    return ascii_host
+
+
+def _dns_name(text: str) -> x509.DNSName:
+    if text.startswith("*."):
+        return x509.DNSName("*." + _encode_host(text[2:]))
+    return x509.DNSName(_encode_host(text))
+
+
+def _email(text: str) -> x509.RFC822Name:
+    local, _, host = text.rpartition("@")
+    if not local or not local.isascii() or any(c.isspace() for c in local):
+        raise ValueError("is not an email address (the part before '@' must be plain ASCII)")
+    return x509.RFC822Name(f"{local}@{_encode_host(host)}")
+
+
+def _uri(text: str) -> x509.UniformResourceIdentifier:
+    if not text.isascii() or any(c.isspace() or not c.isprintable() for c in text):
+        raise ValueError("is a URI with non-ASCII or space characters; percent-encode them")
+    return x509.UniformResourceIdentifier(text)
+
+
+def parse_identity(text: str) -> x509.GeneralName:
+    """Turn an identity string into the SAN it denotes, by its form.
+
+    * ``scheme://...`` or ``urn:...``: a URI (``spiffe://trust.domain/workload``);
+    * an IPv4 or IPv6 address: an IP address;
+    * ``user@host``: an email address (the host is IDNA-encoded);
+    * anything else: a DNS name, IDNA-encoded and lowercased, optionally ``*.``-prefixed.
+
+    Raises:
+        ValueError: the string is empty or fits none of the forms.
+    """
+    if not text or text.strip() != text:
+        raise ValueError("is empty or has leading/trailing spaces")
+    if "://" in text or text.lower().startswith("urn:"):
+        if not _SCHEME.match(text):
+            raise ValueError("looks like a URI but has no valid scheme")
+        return _uri(text)
+    try:
+        return x509.IPAddress(ipaddress.ip_address(text))
+    except ValueError:
+        pass
+    if "@" in text:
+        return _email(text)
+    return _dns_name(text)
+
+
+def _describe_name(name: x509.GeneralName) -> str:
+    if isinstance(name, x509.DNSName):
+        return f"DNS:{name.value}"
+    if isinstance(name, x509.IPAddress):
+        return f"IP:{name.value}"
+    if isinstance(name, x509.RFC822Name):
+        return f"email:{name.value}"
+    if isinstance(name, x509.UniformResourceIdentifier):
+        return f"URI:{name.value}"
+    return type(name).__name__
+
+
+# --------------------------------------------------------------------------- subject
+
+
+def _subject_from(
+    subject: x509.Name | Mapping[str, str | Sequence[str]] | None, common_name: str | None
+) -> x509.Name:
+    attributes: list[x509.NameAttribute[Any]] = []
+    if isinstance(subject, x509.Name):
+        attributes.extend(subject)
+    elif isinstance(subject, Mapping):
+        for key, value in subject.items():
+            oid = _SUBJECT_OIDS.get(str(key).lower())
+            if oid is None:
+                raise InvalidRequestError(
+                    f"unknown attribute {key!r}; use one of {', '.join(_subject_keys())}",
+                    path=f"subject.{key}",
+                )
+            values = [value] if isinstance(value, str) else value
+            for item in values:
+                if not _is_text(item):
+                    raise InvalidRequestError(
+                        f"must be a non-empty str or a list of them, got {item!r}",
+                        path=f"subject.{key}",
+                    )
+                attributes.append(_name_attribute(oid, item, f"subject.{key}"))
+    elif subject is not None:
+        raise InvalidRequestError(
+            f"must be an x509.Name or a mapping of attribute names, got {type(subject).__name__}",
+            path="subject",
+        )
+    if common_name is not None:
+        if not _is_text(common_name):
+            raise InvalidRequestError("must be a non-empty str", path="common_name")
+        if any(a.oid == NameOID.COMMON_NAME for a in attributes):
+            raise InvalidRequestError(
+                "the subject already has a common name; give it once", path="common_name"
+            )
+        attributes.append(_name_attribute(NameOID.COMMON_NAME, common_name, "common_name"))
+    for attribute in attributes:
+        if attribute.oid == NameOID.COMMON_NAME:
+            _check_common_name(str(attribute.value), "common_name")
+    return x509.Name(attributes)
+
+
+def _is_text(value: object, kind: type[object] = str) -> bool:
+    """``value`` is a non-empty ``kind`` (checked at run time for untyped callers)."""
+    return isinstance(value, kind) and bool(value)
+
+
+def _subject_keys() -> list[str]:
+    return sorted(_SUBJECT_OIDS)
+
+
+def _name_attribute(oid: x509.ObjectIdentifier, value: str, path: str) -> x509.NameAttribute[str]:
+    try:
+        return x509.NameAttribute(oid, value)
+    except ValueError as error:
+        raise InvalidRequestError(str(error), path=path) from None
+
+
+def _check_common_name(value: str, path: str) -> None:
+    if len(value) > MAX_COMMON_NAME:
+        raise InvalidRequestError(
+            f"the common name is {len(value)} characters, over the {MAX_COMMON_NAME} that "
+            "RFC 5280 and Private CA allow; put the name in a SAN (pass it as an identity) "
+            "instead",
+            path=path,
+        )
+
+
+# --------------------------------------------------------------------------- extensions
+
+
+def _key_usage(value: x509.KeyUsage | Iterable[str]) -> x509.KeyUsage:
+    if isinstance(value, x509.KeyUsage):
+        return value
+    if isinstance(value, str):
+        value = [value]
+    wanted: set[str] = set()
+    for item in value:
+        key = str(item).replace("_", "").lower()
+        match = next((u for u in _KEY_USAGES if u.replace("_", "") == key), None)
+        if match is None or not isinstance(item, str):
+            raise InvalidRequestError(
+                f"unknown key usage {item!r}; use {', '.join(_KEY_USAGES)}", path="key_usage"
+            )
+        wanted.add(match)
+    flags = {name: name in wanted for name in _KEY_USAGES}
+    if (flags["encipher_only"] or flags["decipher_only"]) and not flags["key_agreement"]:
+        raise InvalidRequestError(
+            "encipher_only and decipher_only need key_agreement", path="key_usage"
+        )
+    return x509.KeyUsage(**flags)
+
+
+def _extended_key_usage(
+    value: Iterable[ExtendedKeyUsageType | str | x509.ObjectIdentifier],
+) -> x509.ExtendedKeyUsage:
+    oids: list[x509.ObjectIdentifier] = []
+    for item in [value] if isinstance(value, str) else value:
+        if isinstance(item, x509.ObjectIdentifier):
+            oid = item
+        elif _is_text(item) and _OID.match(str(item)):
+            oid = x509.ObjectIdentifier(str(item))
+        else:
+            oid = _EKU_OIDS[coerce_enum(ExtendedKeyUsageType, item, "extended_key_usage")]
+        if oid not in oids:
+            oids.append(oid)
+    if not oids:
+        raise InvalidRequestError("must name at least one usage", path="extended_key_usage")
+    return x509.ExtendedKeyUsage(oids)
+
+
+# --------------------------------------------------------------------------- the bundle
+
+
+class CsrFiles(NamedTuple):
+    """The files :meth:`CsrBundle.write` wrote."""
+
+    key: Path
+    csr: Path
+
+
+def _password_bytes(password: str | bytes) -> bytes:
+    if isinstance(password, str):
+        password = password.encode("utf-8")
+    if not _is_text(password, bytes):
+        raise InvalidRequestError("must be a non-empty str or bytes", path="password")
+    return password
+
+
+@attrs.frozen(repr=False)
+class CsrBundle:
+    """A CSR and the private key that signed it.
+
+    The repr shows the subject, SANs and key type, never key material. The key leaves only
+    through :meth:`private_key_pem` and :meth:`write`.
+
+    Attributes:
+        csr: the certificate signing request.
+        private_key: its private key.
+    """
+
+    csr: x509.CertificateSigningRequest
+    private_key: PrivateKey
+
+    @property
+    def csr_pem(self) -> bytes:
+        """The CSR as PEM bytes, with the ``CERTIFICATE REQUEST`` header Private CA expects."""
+        return self.csr.public_bytes(serialization.Encoding.PEM)
+
+    @property
+    def key_algorithm(self) -> KeyAlgorithm:
+        """The type of the key."""
+        return csr_key_algorithm(self.csr)
+
+    def private_key_pem(self, password: str | bytes | None = None) -> bytes:
+        """The private key as PKCS#8 PEM.
+
+        Args:
+            password: when given, the key is encrypted with the best encryption cryptography
+                offers (``BestAvailableEncryption``); a ``str`` is encoded as UTF-8.
+
+        Raises:
+            InvalidRequestError: the password is empty or not ``str``/``bytes``.
+        """
+        encryption: serialization.KeySerializationEncryption = (
+            serialization.NoEncryption()
+            if password is None
+            else serialization.BestAvailableEncryption(_password_bytes(password))
+        )
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption
+        )
+
+    def write(
+        self,
+        directory: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        password: str | bytes | None = None,
+    ) -> CsrFiles:
+        """Write ``key.pem`` (mode 0600, atomically) and ``csr.pem`` (0644) into ``directory``.
+
+        Args:
+            directory: an existing directory.
+            overwrite: replace existing files; otherwise nothing is written if either exists.
+            password: encrypt the key file with it (see :meth:`private_key_pem`).
+
+        Returns:
+            The paths written.
+
+        Raises:
+            FileExistsError: a file exists and ``overwrite`` is false; nothing was written.
+            OSError: the directory is missing or not writable.
+        """
+        base = Path(directory)
+        files = CsrFiles(key=base / "key.pem", csr=base / "csr.pem")
+        if not overwrite:
+            for path in files:
+                if os.path.lexists(path):
+                    raise FileExistsError(
+                        errno.EEXIST, "refusing to overwrite an existing file", str(path)
+                    )
+        write_file(files.key, self.private_key_pem(password), private=True, overwrite=overwrite)
+        try:
+            write_file(files.csr, self.csr_pem, private=False, overwrite=overwrite)
+        except BaseException:
+            if not overwrite:
+                files.key.unlink()
+            raise
+        return files
+
+    def __repr__(self) -> str:
+        sans = tuple(_describe_name(n) for n in _sans_of(self.csr))
+        return (
+            f"CsrBundle(subject={self.csr.subject.rfc4514_string()!r}, sans={sans!r}, "
+            f"key_algorithm={self.key_algorithm!r})"
+        )
+
+
+def _sans_of(csr: x509.CertificateSigningRequest) -> list[x509.GeneralName]:
+    try:
+        ext = csr.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        return []
+    return list(ext.value)
+
+
+# --------------------------------------------------------------------------- build
+
+
+def build_csr(
+    *identities: str,
+    private_key: PrivateKey | None = None,
+    key_algorithm: KeyAlgorithm | str | None = None,
+    common_name: str | None = None,
+    subject: x509.Name | Mapping[str, str | Sequence[str]] | None = None,
+    key_usage: x509.KeyUsage | Iterable[str] | None = None,
+    extended_key_usage: Iterable[ExtendedKeyUsageType | str | x509.ObjectIdentifier] | None = None,
+) -> CsrBundle:
+    """Build a CSR (and, unless one is given, its private key) that Private CA accepts.
+
+    Args:
+        *identities: each becomes a SAN by its form: ``scheme://...`` or ``urn:...`` a URI,
+            an IPv4/IPv6 address an IP address, ``user@host`` an email address, anything else
+            a DNS name (IDNA-encoded, lowercased, ``*.`` wildcards allowed). Duplicates are
+            dropped.
+        private_key: sign with this key instead of generating one.
+        key_algorithm: the key to generate; ``None`` means EC P-256 (``EC_prime256v1``).
+            With ``private_key`` it must match that key's type, if given.
+        common_name: the subject's common name (at most 64 characters; longer names belong
+            in a SAN). It is not copied from the identities.
+        subject: an ``x509.Name``, or a mapping of attribute names to a str or a list of str.
+            Keys (case-insensitive): ``C``/``country``, ``ST``/``state``, ``L``/``locality``,
+            ``O``/``organization``, ``OU``/``organizational_unit``, ``CN``/``common_name``,
+            ``DC``/``domain_component``, ``serialNumber``/``serial_number``, ``title``,
+            ``SN``/``surname``, ``GN``/``given_name``, ``initials``, ``pseudonym``,
+            ``generation_qualifier``, ``dnQualifier``. ``common_name`` is appended to it.
+        key_usage: an ``x509.KeyUsage`` or the names of the usages to set
+            (``"digital_signature"``, ``"key_encipherment"``; AWS's ``"DigitalSignature"``
+            also works); marked critical.
+        extended_key_usage: :class:`~acmpca_issue.ExtendedKeyUsageType` members, their
+            strings or dotted OIDs.
+
+    Returns:
+        The CSR and its key. The signature hash fits the key: SHA-256 for RSA and P-256,
+        SHA-384 for P-384, SHA-512 for P-521, none for ML-DSA. With an empty subject the SAN
+        extension is marked critical, as RFC 5280 and Private CA require.
+
+    Raises:
+        InvalidRequestError: an argument is wrong (named in the problem's path); there is
+            neither an identity nor a subject; or the key type cannot be generated here.
+    """
+    sans: list[x509.GeneralName] = []
+    for index, identity in enumerate(identities):
+        if not isinstance(identity, str):
+            raise InvalidRequestError(
+                f"must be a str, got {type(identity).__name__}", path=f"identities[{index}]"
+            )
+        try:
+            name = parse_identity(identity)
         except ValueError as error:
-            raise InvalidCsrError(f"not a CSR: {error}") from None
-    else:
-        raise InvalidCsrError(f"must be PEM, DER or a CSR object, got {type(data).__name__}")
-    if not csr.is_signature_valid:
-        raise InvalidCsrError("the CSR's signature does not verify")
+            raise InvalidRequestError(
+                f"{identity!r} {error}", path=f"identities[{index}]"
+            ) from None
+        if name not in sans:
+            sans.append(name)
+    subject_name = _subject_from(subject, common_name)
+    if not sans and not len(subject_name):
+        raise InvalidRequestError(
+            "give at least one identity, a common_name or a subject; Private CA rejects a CSR "
+            "with neither a subject nor a SAN",
+            path="identities",
+        )
+    key, algorithm = _key_for(private_key, key_algorithm)
+    builder = x509.CertificateSigningRequestBuilder().subject_name(subject_name)
+    if sans:
+        builder = builder.add_extension(
+            x509.SubjectAlternativeName(sans), critical=not len(subject_name)
+        )
+    if key_usage is not None:
+        builder = builder.add_extension(_key_usage(key_usage), critical=True)
+    if extended_key_usage is not None:
+        builder = builder.add_extension(_extended_key_usage(extended_key_usage), critical=False)
+    return CsrBundle(csr=builder.sign(key, hash_for(algorithm)), private_key=key)
+
+
+def _key_for(
+    private_key: PrivateKey | None, key_algorithm: KeyAlgorithm | str | None
+) -> tuple[PrivateKey, KeyAlgorithm]:
+    wanted = (
+        None if key_algorithm is None else coerce_enum(KeyAlgorithm, key_algorithm, "key_algorithm")
+    )
+    if private_key is None:
+        algorithm = wanted or KeyAlgorithm.EC_prime256v1
+        return generate_private_key(algorithm), algorithm
+    algorithm_of_key = key_algorithm_of(private_key)
+    if algorithm_of_key is None:
+        raise InvalidRequestError(
+            f"a {type(private_key).__name__} is not a key Private CA signs; use "
+            f"{ACCEPTED_KEY_ALGORITHMS}",
+            path="private_key",
+        )
+    if wanted is not None and wanted is not algorithm_of_key:
+        raise InvalidRequestError(
+            f"is {wanted.value} but private_key is {algorithm_of_key.value}",
+            path="key_algorithm",
+        )
+    return private_key, algorithm_of_key
+
+
+# --------------------------------------------------------------------------- load
+
+
+def csr_key_algorithm(csr: x509.CertificateSigningRequest) -> KeyAlgorithm:
+    """Name the type of a CSR's key.
+
+    Raises:
+        InvalidCsrError: the key is of a type Private CA does not sign (RSA under 2048 bits or
+            of another size than 2048/3072/4096, curves other than P-256/P-384/P-521,
+            Ed25519, Ed448, DSA, ...); the message lists what is accepted.
+    """
+    try:
+        key = csr.public_key()
+    except (ValueError, UnsupportedAlgorithm) as error:
+        raise InvalidCsrError(
+            f"the CSR's key cannot be read ({error}); Private CA signs {ACCEPTED_KEY_ALGORITHMS}"
+        ) from None
+    algorithm = key_algorithm_of(key)
+    if algorithm is None:
+        raise InvalidCsrError(
+            f"the CSR's key is {_describe_key(key)}, which Private CA does not sign; it signs "
+            f"{ACCEPTED_KEY_ALGORITHMS}"
+        )
+    return algorithm
+
+
+def _describe_key(key: object) -> str:
+    size = getattr(key, "key_size", None)
+    curve = getattr(key, "curve", None)
+    kind = type(key).__name__.replace("PublicKey", "").replace("_", "")
+    if curve is not None:
+        return f"EC on curve {curve.name}"
+    if size is not None:
+        return f"{kind} with {size} bits"
+    return kind
+
+
+_PEM_BEGIN = b"-----BEGIN"
+
+
+def load_csr(
+    data: str | bytes | bytearray | memoryview | os.PathLike[str] | x509.CertificateSigningRequest,
+) -> x509.CertificateSigningRequest:
+    """Load a CSR and check it against every rule Private CA enforces.
+
+    Args:
+        data: PEM text (``str``) or PEM/DER ``bytes``; a ``pathlib.Path`` (or other
+            ``os.PathLike``) of a PEM or DER file; or a CSR object. A plain ``str`` is always
+            content, never a file name: wrap file names in ``Path``. ``NEW CERTIFICATE
+            REQUEST`` headers (Windows tools) are accepted and normalised.
+
+    Returns:
+        The CSR; its ``public_bytes(PEM)`` is what Private CA wants.
+
+    Raises:
+        InvalidCsrError: with one problem (path ``""``) per broken rule: not a CSR
+            (garbage, another PEM type, unreadable file), base64-encoded once too often, a
+            signature that does not verify, over 32768 bytes as PEM, neither subject nor SAN,
+            an empty subject with a non-critical SAN, a common name over 64 characters, or a
+            key type Private CA does not sign.
+    """
+    csr = _parse(data)
+    problems: list[str] = []
+    try:
+        if not csr.is_signature_valid:
+            problems.append("the CSR's signature does not verify (it was altered or mis-signed)")
+    except (ValueError, UnsupportedAlgorithm, TypeError) as error:
+        problems.append(f"the CSR's signature cannot be checked ({error})")
+    size = len(csr.public_bytes(serialization.Encoding.PEM))
+    if size > MAX_CSR_PEM_BYTES:
+        problems.append(
+            f"the CSR is {size} bytes as PEM, over Private CA's limit of {MAX_CSR_PEM_BYTES}"
+        )
+    try:
+        csr_key_algorithm(csr)
+    except InvalidCsrError as error:
+        problems.extend(p.message for p in error.problems)
+    problems.extend(_name_problems(csr))
+    if problems:
+        raise InvalidCsrError([("", message) for message in problems])
     return csr
+
+
+def _name_problems(csr: x509.CertificateSigningRequest) -> list[str]:
+    try:
+        subject = csr.subject
+        extensions = csr.extensions
+    except ValueError as error:
+        return [f"the CSR's subject or extensions cannot be parsed ({error})"]
+    try:
+        san = extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        san = None
+    problems = []
+    if not len(subject) and san is None:
+        problems.append(
+            "the CSR has neither a subject nor a subject alternative name; Private CA needs one"
+        )
+    elif not len(subject) and san is not None and not san.critical:
+        problems.append(
+            "the CSR has an empty subject, so its subject alternative name extension must be "
+            "marked critical (RFC 5280; Private CA answers MalformedCSRException)"
+        )
+    for attribute in subject.get_attributes_for_oid(NameOID.COMMON_NAME):
+        if len(str(attribute.value)) > MAX_COMMON_NAME:
+            problems.append(
+                f"the CSR's common name is {len(str(attribute.value))} characters, over the "
+                f"{MAX_COMMON_NAME} Private CA allows; put the name in a SAN instead"
+            )
+    return problems
+
+
+def _parse(data: object) -> x509.CertificateSigningRequest:
+    if isinstance(data, x509.CertificateSigningRequest):
+        return data
+    if isinstance(data, os.PathLike):
+        try:
+            raw = Path(data).read_bytes()
+        except OSError as error:
+            raise InvalidCsrError(f"cannot read the CSR file: {error}") from None
+        return _parse_bytes(raw)
+    if isinstance(data, str):
+        if "-----BEGIN" not in data:
+            _refuse_double_base64(data.encode("utf-8", "replace"))
+            raise InvalidCsrError(
+                "a str must be PEM text (-----BEGIN CERTIFICATE REQUEST-----); to read a file, "
+                "pass a pathlib.Path"
+            )
+        return _parse_bytes(data.encode("utf-8", "replace"))
+    if isinstance(data, (bytes, bytearray, memoryview)):
+        return _parse_bytes(bytes(data))
+    raise InvalidCsrError(
+        f"must be PEM str/bytes, DER bytes, a pathlib.Path or an x509.CertificateSigningRequest,"
+        f" got {type(data).__name__}"
+    )
+
+
+def _parse_bytes(raw: bytes) -> x509.CertificateSigningRequest:
+    if _PEM_BEGIN in raw:
+        return _parse_pem(raw)
+    try:
+        return x509.load_der_x509_csr(raw)
+    except ValueError:
+        pass
+    _refuse_double_base64(raw)
+    raise InvalidCsrError("not a CSR: neither PEM nor DER (the data is not a certificate request)")
+
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL)
+
+
+def _parse_pem(raw: bytes) -> x509.CertificateSigningRequest:
+    raw = raw.replace(b"NEW CERTIFICATE REQUEST-----", b"CERTIFICATE REQUEST-----")
+    block = _PEM_BLOCK.search(raw)
+    if block is None:
+        raise InvalidCsrError("not a CSR: the PEM block is incomplete or its END line is wrong")
+    if block.group(1) != b"CERTIFICATE REQUEST":
+        kind = block.group(1).decode("ascii")
+        raise InvalidCsrError(f"not a CSR: the PEM block is a {kind}, not a CERTIFICATE REQUEST")
+    try:
+        return x509.load_pem_x509_csr(block.group(0))
+    except ValueError as error:
+        _refuse_double_base64(_b64decode(block.group(2)) or b"")
+        raise InvalidCsrError(f"not a CSR: the PEM block does not hold one ({error})") from None
+
+
+def _b64decode(text: bytes) -> bytes | None:
+    try:
+        return base64.b64decode(b"".join(text.split()), validate=True)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _refuse_double_base64(raw: bytes) -> None:
+    """Raise if ``raw`` is base64 of a PEM or DER CSR (the AWS CLI v2 ``file://`` trap)."""
+    decoded = _b64decode(raw)
+    if decoded is None:
+        return
+    if b"-----BEGIN" in decoded and b"CERTIFICATE REQUEST-----" in decoded:
+        found = True
+    else:
+        try:
+            x509.load_der_x509_csr(decoded)
+            found = True
+        except ValueError:
+            found = False
+    if found:
+        raise InvalidCsrError(
+            "the CSR was base64-encoded once too often: pass the PEM itself (the AWS CLI v2 "
+            "base64-decodes blobs given as text; use fileb:// or --cli-binary-format "
+            "raw-in-base64-out there)"
+        )

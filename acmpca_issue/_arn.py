@@ -184,8 +184,8 @@ def _check_types(obj: object, names: tuple[str, ...]) -> None:
             _fail(f"{name.replace('_', ' ')} must be a str, got {type(value).__name__}")
 
 
-def _serial_order(serial_hex: str) -> tuple[int, str]:
-    return int(serial_hex, 16), serial_hex
+def _serial_order(serial_hex: str) -> tuple[int, int]:
+    return int(serial_hex, 16), len(serial_hex)  # then fewer leading zeros first
 
 
 def _version_order(version: str) -> int:
@@ -299,7 +299,8 @@ class CertificateArn:
     The serial is lowercase hexadecimal, as in every real ARN (the service model's example shows
     a decimal number, a documentation slip), so a serial made only of decimal digits is still
     read as hex. ``serial_hex`` keeps the text as given, leading zeros included, so ``str()``
-    round-trips. Instances order by the CA ARN, then the serial's value.
+    round-trips. Instances order by the CA ARN, then the serial's value (then fewer leading
+    zeros first).
 
     Attributes:
         certificate_authority_arn: the issuing CA's :class:`CertificateAuthorityArn`.

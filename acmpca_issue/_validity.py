@@ -24,6 +24,7 @@ from typing_extensions import Self
 
 from acmpca_issue._enums import ValidityType, coerce_enum
 from acmpca_issue._problems import Problems
+from acmpca_issue._shorthand import parse_shorthand
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = ["Validity"]
@@ -238,13 +239,13 @@ class Validity:
         if not isinstance(text, str):
             raise InvalidRequestError(f"must be text, got {type(text).__name__}")
         stripped = text.strip()
-        if stripped.startswith("{"):
+        if stripped.startswith(("{", "[")):
             try:
                 data = json.loads(stripped)
             except (ValueError, RecursionError) as error:
                 raise InvalidRequestError(f"invalid JSON: {error}") from None
         else:
-            data = _parse_shorthand(stripped)
+            data = _shorthand_value(parse_shorthand(stripped))
         return cls.from_api(data)
 
     # Reading it -----------------------------------------------------------------------------
@@ -309,25 +310,10 @@ def _check(value: object, kind: object, problems: Problems) -> tuple[Any, Any]:
     return value, the_type
 
 
-_PAIR = re.compile(r"\s*([A-Za-z]+)=(?:\"([^\"]*)\"|'([^']*)'|([^,\"']*?))\s*(?:,|$)")
-
-
-def _parse_shorthand(text: str) -> dict[str, object]:
-    """A flat ``Key=value,Key=value`` reading of the AWS CLI shorthand."""
-    data: dict[str, object] = {}
-    position = 0
-    while position < len(text):
-        match = _PAIR.match(text, position)
-        if match is None or match.end() == position:
-            raise InvalidRequestError(
-                f"expected JSON or shorthand like Value=365,Type=DAYS, got {text!r}"
-            )
-        key = match.group(1)
-        raw = next(group for group in match.groups()[1:] if group is not None)
-        if key in data:
-            raise InvalidRequestError(f"{key} is given twice in {text!r}")
-        data[key] = int(raw) if key == "Value" and re.fullmatch(r"[0-9]{1,19}", raw) else raw
-        position = match.end()
-    if not data:
-        raise InvalidRequestError("expected JSON or shorthand like Value=365,Type=DAYS, got ''")
+def _shorthand_value(data: object) -> object:
+    """Make a shorthand ``Value`` of digits an ``int``, as the AWS CLI does for a long."""
+    if isinstance(data, dict) and isinstance(data.get("Value"), str):
+        digits = data["Value"].strip()
+        if re.fullmatch(r"[0-9]{1,19}", digits, re.ASCII):
+            return {**data, "Value": int(digits)}
     return data

@@ -82,9 +82,6 @@ def _read_end_date(value: int) -> datetime | str:
         when = datetime.strptime(digits, "%Y%m%d%H%M%S")
     except ValueError:
         return f"END_DATE {value} is not a real date and time (YYYYMMDDHHMMSS, UTC)"
-    # strptime accepts one-digit fields; the digits must also survive the round trip.
-    if when.strftime("%Y%m%d%H%M%S") != digits:
-        return f"END_DATE {value} is not a real date and time (YYYYMMDDHHMMSS, UTC)"
     return when.replace(tzinfo=timezone.utc)
 
 

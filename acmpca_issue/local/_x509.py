@@ -1,0 +1,325 @@
+"""X.509 for the local Private CA: subjects, ApiPassthrough extensions and template profiles.
+
+The AWS shapes arrive already checked (as :mod:`acmpca_issue._passthrough` objects); this
+module only turns them into :mod:`cryptography.x509` objects, and assembles the extensions of a
+certificate by the documented priority: template definition over ApiPassthrough over the CSR.
+
+Example::
+
+    extensions = certificate_extensions(
+        TemplateArn.of("EndEntityCertificate"), csr, passthrough=None,
+        issuer_key=ca_public_key,
+    )
+"""
+
+from __future__ import annotations
+
+import base64
+import ipaddress
+from collections.abc import Iterable
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.types import (
+    CertificateIssuerPublicKeyTypes,
+    CertificatePublicKeyTypes,
+)
+from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID, ObjectIdentifier
+
+from acmpca_issue._arn import TemplateArn
+from acmpca_issue._enums import ExtendedKeyUsageType
+from acmpca_issue._passthrough import Extensions, GeneralName, Subject
+from acmpca_issue.local._protocol import LocalServiceError
+
+__all__ = ["certificate_extensions", "general_name", "subject_name"]
+
+_INVALID_ARGS = "InvalidArgsException"
+
+# ASN1Subject member -> attribute OID, in the order the model lists the members.
+_SUBJECT_OIDS: tuple[tuple[str, ObjectIdentifier], ...] = (
+    ("country", NameOID.COUNTRY_NAME),
+    ("organization", NameOID.ORGANIZATION_NAME),
+    ("organizational_unit", NameOID.ORGANIZATIONAL_UNIT_NAME),
+    ("distinguished_name_qualifier", NameOID.DN_QUALIFIER),
+    ("state", NameOID.STATE_OR_PROVINCE_NAME),
+    ("common_name", NameOID.COMMON_NAME),
+    ("serial_number", NameOID.SERIAL_NUMBER),
+    ("locality", NameOID.LOCALITY_NAME),
+    ("title", NameOID.TITLE),
+    ("surname", NameOID.SURNAME),
+    ("given_name", NameOID.GIVEN_NAME),
+    ("initials", NameOID.INITIALS),
+    ("pseudonym", NameOID.PSEUDONYM),
+    ("generation_qualifier", NameOID.GENERATION_QUALIFIER),
+)
+
+_EKU_OIDS: dict[ExtendedKeyUsageType, ObjectIdentifier] = {
+    ExtendedKeyUsageType.SERVER_AUTH: ExtendedKeyUsageOID.SERVER_AUTH,
+    ExtendedKeyUsageType.CLIENT_AUTH: ExtendedKeyUsageOID.CLIENT_AUTH,
+    ExtendedKeyUsageType.CODE_SIGNING: ExtendedKeyUsageOID.CODE_SIGNING,
+    ExtendedKeyUsageType.EMAIL_PROTECTION: ExtendedKeyUsageOID.EMAIL_PROTECTION,
+    ExtendedKeyUsageType.TIME_STAMPING: ExtendedKeyUsageOID.TIME_STAMPING,
+    ExtendedKeyUsageType.OCSP_SIGNING: ExtendedKeyUsageOID.OCSP_SIGNING,
+    ExtendedKeyUsageType.SMART_CARD_LOGIN: ExtendedKeyUsageOID.SMARTCARD_LOGON,
+    # Microsoft Document Signing, the OID in use when AWS added the name (RFC 9336 came later).
+    ExtendedKeyUsageType.DOCUMENT_SIGNING: ObjectIdentifier("1.3.6.1.4.1.311.10.3.12"),
+    # Certificate Transparency precertificate signing (RFC 6962 3.1).
+    ExtendedKeyUsageType.CERTIFICATE_TRANSPARENCY: ObjectIdentifier("1.3.6.1.4.1.11129.2.4.4"),
+}
+
+_CA_USAGE = x509.KeyUsage(
+    digital_signature=True,
+    content_commitment=False,
+    key_encipherment=False,
+    data_encipherment=False,
+    key_agreement=False,
+    key_cert_sign=True,
+    crl_sign=True,
+    encipher_only=False,
+    decipher_only=False,
+)
+
+
+def _key_usage(*, digital_signature: bool = True, key_encipherment: bool = False) -> x509.KeyUsage:
+    return x509.KeyUsage(
+        digital_signature=digital_signature,
+        content_commitment=False,
+        key_encipherment=key_encipherment,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=False,
+        crl_sign=False,
+        encipher_only=False,
+        decipher_only=False,
+    )
+
+
+_END_ENTITY_USAGE = _key_usage(key_encipherment=True)
+_SIGNING_USAGE = _key_usage()
+_TLS_BOTH = x509.ExtendedKeyUsage(
+    [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+)
+
+# Family (without PathLen/passthrough suffix) -> [(extension, critical)] the template defines.
+_END_ENTITY = x509.BasicConstraints(ca=False, path_length=None)
+_FIXED: dict[str, list[tuple[x509.ExtensionType, bool]]] = {
+    "EndEntityCertificate": [(_END_ENTITY, False), (_END_ENTITY_USAGE, True), (_TLS_BOTH, False)],
+    "EndEntityClientAuthCertificate": [
+        (_END_ENTITY, False),
+        (_END_ENTITY_USAGE, True),
+        (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), False),
+    ],
+    "EndEntityServerAuthCertificate": [
+        (_END_ENTITY, False),
+        (_END_ENTITY_USAGE, True),
+        (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), False),
+    ],
+    "CodeSigningCertificate": [
+        (_END_ENTITY, False),
+        (_SIGNING_USAGE, True),
+        (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CODE_SIGNING]), True),
+    ],
+    "OCSPSigningCertificate": [
+        (_END_ENTITY, False),
+        (_SIGNING_USAGE, True),
+        (x509.ExtendedKeyUsage([ExtendedKeyUsageOID.OCSP_SIGNING]), True),
+    ],
+    "BlankEndEntityCertificate": [(_END_ENTITY, False)],
+    "BlankEndEntityCertificate_CriticalBasicConstraints": [(_END_ENTITY, True)],
+}
+
+
+def template_profile(template: TemplateArn) -> list[tuple[x509.ExtensionType, bool]]:
+    """The extensions (and criticality) a template defines itself, before SKI and AKI.
+
+    Raises:
+        LocalServiceError: ``InvalidArnException`` for a template the service does not have.
+    """
+    if not template.in_catalogue:
+        raise LocalServiceError(
+            "InvalidArnException",
+            f"The template {template} does not exist. Template ARNs look like "
+            "arn:aws:acm-pca:::template/EndEntityCertificate/V1.",
+        )
+    family = template.family
+    fixed = _FIXED.get(family)
+    if fixed is not None:
+        return list(fixed)
+    # The CA families: SubordinateCA/BlankSubordinateCA_PathLenN, RootCA, BlankRootCA[_PathLenN].
+    constraints = x509.BasicConstraints(ca=True, path_length=template.path_len)
+    if template.is_blank:
+        return [(constraints, True)]
+    return [(constraints, True), (_CA_USAGE, True)]
+
+
+def subject_name(subject: Subject) -> x509.Name:
+    """The distinguished name of an ``ASN1Subject`` (standard fields, or custom attributes).
+
+    Raises:
+        LocalServiceError: ``InvalidArgsException`` for a value X.509 cannot hold.
+    """
+    attributes: list[x509.NameAttribute[Any]] = []
+    try:
+        for name, oid in _SUBJECT_OIDS:
+            value = getattr(subject, name)
+            if value:
+                attributes.append(x509.NameAttribute(oid, value))
+        for custom in subject.custom_attributes or ():
+            attributes.append(
+                x509.NameAttribute(ObjectIdentifier(custom.object_identifier), custom.value)
+            )
+    except ValueError as error:
+        raise LocalServiceError(_INVALID_ARGS, f"Invalid subject: {error}") from None
+    return x509.Name(attributes)
+
+
+def _der_length(size: int) -> bytes:
+    if size < 0x80:
+        return bytes([size])
+    raw = size.to_bytes((size.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(raw)]) + raw
+
+
+def _utf8_string_der(text: str) -> bytes:
+    raw = text.encode("utf-8")
+    return b"\x0c" + _der_length(len(raw)) + raw
+
+
+def general_name(name: GeneralName) -> x509.GeneralName:
+    """The :class:`cryptography.x509.GeneralName` for one ApiPassthrough ``GeneralName``.
+
+    ``OtherName`` values are encoded as a UTF8String.
+
+    Raises:
+        LocalServiceError: ``InvalidArgsException`` for an ``EdiPartyName`` (cryptography
+            cannot encode one) or a value X.509 cannot hold.
+    """
+    try:
+        if name.dns_name is not None:
+            return x509.DNSName(name.dns_name)
+        if name.rfc822_name is not None:
+            return x509.RFC822Name(name.rfc822_name)
+        if name.uniform_resource_identifier is not None:
+            return x509.UniformResourceIdentifier(name.uniform_resource_identifier)
+        if name.ip_address is not None:
+            return x509.IPAddress(ipaddress.ip_address(name.ip_address))
+        if name.directory_name is not None:
+            return x509.DirectoryName(subject_name(name.directory_name))
+        if name.registered_id is not None:
+            return x509.RegisteredID(ObjectIdentifier(name.registered_id))
+        if name.other_name is not None:
+            return x509.OtherName(
+                ObjectIdentifier(name.other_name.type_id), _utf8_string_der(name.other_name.value)
+            )
+    except ValueError as error:
+        raise LocalServiceError(_INVALID_ARGS, f"Invalid general name: {error}") from None
+    raise LocalServiceError(
+        _INVALID_ARGS, "The local Private CA cannot encode an EdiPartyName general name."
+    )
+
+
+def _policies(extensions: Extensions) -> x509.CertificatePolicies:
+    policies = []
+    for policy in extensions.certificate_policies or ():
+        qualifiers = [info.qualifier.cps_uri for info in policy.policy_qualifiers or ()]
+        policies.append(
+            x509.PolicyInformation(ObjectIdentifier(policy.cert_policy_id), qualifiers or None)
+        )
+    return x509.CertificatePolicies(policies)
+
+
+def _ekus(extensions: Extensions) -> x509.ExtendedKeyUsage:
+    oids = []
+    for usage in extensions.extended_key_usage or ():
+        if usage.extended_key_usage_type is not None:
+            oids.append(_EKU_OIDS[usage.extended_key_usage_type])
+        else:
+            oids.append(ObjectIdentifier(str(usage.extended_key_usage_object_identifier)))
+    return x509.ExtendedKeyUsage(oids)
+
+
+def passthrough_extensions(
+    extensions: Extensions, *, blank: bool
+) -> dict[ObjectIdentifier, x509.Extension[x509.ExtensionType]]:
+    """The extensions ApiPassthrough asks for, by OID.
+
+    Key usage and extended key usage are only taken for a Blank template (the others define
+    their own, and the template wins). A custom extension may not repeat an OID.
+
+    Raises:
+        LocalServiceError: ``InvalidArgsException`` for a bad combination.
+    """
+    found: dict[ObjectIdentifier, x509.Extension[x509.ExtensionType]] = {}
+
+    def put(value: x509.ExtensionType, critical: bool) -> None:
+        if value.oid in found:
+            raise LocalServiceError(
+                _INVALID_ARGS, f"The extension {value.oid.dotted_string} is given more than once."
+            )
+        found[value.oid] = x509.Extension(value.oid, critical, value)
+
+    if extensions.subject_alternative_names:
+        names = [general_name(name) for name in extensions.subject_alternative_names]
+        put(x509.SubjectAlternativeName(names), False)
+    if extensions.certificate_policies:
+        put(_policies(extensions), False)
+    if blank and extensions.key_usage is not None:
+        usage = extensions.key_usage
+        try:
+            value = x509.KeyUsage(
+                digital_signature=usage.digital_signature,
+                content_commitment=usage.non_repudiation,
+                key_encipherment=usage.key_encipherment,
+                data_encipherment=usage.data_encipherment,
+                key_agreement=usage.key_agreement,
+                key_cert_sign=usage.key_cert_sign,
+                crl_sign=usage.crl_sign,
+                encipher_only=usage.encipher_only,
+                decipher_only=usage.decipher_only,
+            )
+        except ValueError as error:
+            raise LocalServiceError(_INVALID_ARGS, f"Invalid KeyUsage: {error}") from None
+        put(value, True)
+    if blank and extensions.extended_key_usage:
+        put(_ekus(extensions), False)
+    for custom in extensions.custom_extensions or ():
+        oid = ObjectIdentifier(custom.object_identifier)
+        put(
+            x509.UnrecognizedExtension(oid, base64.b64decode(custom.value)),
+            bool(custom.critical),
+        )
+    return found
+
+
+def certificate_extensions(
+    template: TemplateArn,
+    csr: x509.CertificateSigningRequest,
+    *,
+    api: Extensions | None,
+    subject_key: CertificatePublicKeyTypes,
+    issuer_key: CertificateIssuerPublicKeyTypes,
+) -> Iterable[x509.Extension[x509.ExtensionType]]:
+    """Every extension of a certificate made with ``template``, by the documented priority.
+
+    Lowest to highest: the CSR (all its extensions for a CSR-passthrough template, only its
+    subject alternative names otherwise), then ApiPassthrough (``api``, only for an
+    API-passthrough template), then the template's own definition, then the subject and
+    authority key identifiers.
+    """
+    chosen: dict[ObjectIdentifier, x509.Extension[x509.ExtensionType]] = {}
+    for extension in csr.extensions:
+        if (
+            template.accepts_csr_passthrough
+            or extension.oid == ExtensionOID.SUBJECT_ALTERNATIVE_NAME
+        ):
+            chosen[extension.oid] = extension
+    if api is not None and template.accepts_api_passthrough:
+        chosen.update(passthrough_extensions(api, blank=template.is_blank))
+    for value, critical in template_profile(template):
+        chosen[value.oid] = x509.Extension(value.oid, critical, value)
+    for value in (
+        x509.SubjectKeyIdentifier.from_public_key(subject_key),
+        x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key),
+    ):
+        chosen[value.oid] = x509.Extension(value.oid, False, value)
+    return chosen.values()

@@ -1,0 +1,346 @@
+"""``LocalPrivateCA``: an in-process AWS Private CA for tests, notebooks and the demo.
+
+Example::
+
+    from acmpca_issue.local import LocalPrivateCA
+
+    pca = LocalPrivateCA()
+    root = pca.create_root_ca(common_name="Example Root")
+    client = pca.client()                     # a botocore acm-pca client, answered in-process
+    arn = client.issue_certificate(
+        CertificateAuthorityArn=str(root), Csr=csr_pem,
+        SigningAlgorithm="SHA256WITHECDSA", Validity={"Value": 30, "Type": "DAYS"},
+    )["CertificateArn"]
+    client.get_certificate(CertificateAuthorityArn=str(root), CertificateArn=arn)
+
+    with pca.serve() as server:               # the same CA over HTTP on 127.0.0.1
+        print(server.endpoint_url)            # for any SDK or `aws --endpoint-url`
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
+from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm, coerce_enum
+from acmpca_issue.exceptions import InvalidRequestError
+from acmpca_issue.local._engine import DEFAULT_ACCOUNT, Engine
+
+if TYPE_CHECKING:
+    from acmpca_issue.local._http import LocalServer
+
+__all__ = ["LocalPrivateCA"]
+
+_DEFAULT_REGION = "us-east-1"
+_USAGE_MODES = ("GENERAL_PURPOSE", "SHORT_LIVED_CERTIFICATE")
+_ROOT_YEARS = 10
+_SUBORDINATE_YEARS = 5
+
+
+def default_signing_algorithm(key_algorithm: KeyAlgorithm) -> SigningAlgorithm:
+    """The signing algorithm a CA with ``key_algorithm`` is given unless told otherwise.
+
+    RSA keys sign with SHA256WITHRSA, EC keys with the hash that matches the curve
+    (P-256: SHA-256, P-384: SHA-384, P-521: SHA-512), ML-DSA keys with their own parameter set.
+    """
+    by_key = {
+        KeyAlgorithm.EC_prime256v1: SigningAlgorithm.SHA256WITHECDSA,
+        KeyAlgorithm.EC_secp384r1: SigningAlgorithm.SHA384WITHECDSA,
+        KeyAlgorithm.EC_secp521r1: SigningAlgorithm.SHA512WITHECDSA,
+    }
+    if key_algorithm in by_key:
+        return by_key[key_algorithm]
+    return key_algorithm.signing_algorithms()[0]
+
+
+class LocalPrivateCA:
+    """An in-process AWS Private CA, reached through a botocore client or over HTTP.
+
+    Args:
+        state_dir: a directory that keeps CAs (keys in 0600 files), issued certificates and
+            idempotency tokens across restarts; ``None`` keeps everything in memory.
+        issue_delay: seconds GetCertificate answers RequestInProgressException after an issue.
+        rate_limits: requests per second by operation name (``{"IssueCertificate": 25.0}``),
+            above which the CA answers ThrottlingException; unlisted operations are unlimited.
+            :data:`~acmpca_issue.local._ratelimit.DEFAULT_RATE_LIMITS` holds the real defaults.
+        clock: returns the current time as an aware datetime; used for validity, idempotency
+            windows, the issue delay and rate limits, so tests can move time without sleeping.
+        account_id: the 12-digit account that owns the CAs (default ``123456789012``).
+
+    Raises:
+        InvalidRequestError: ``state_dir`` is not a directory or holds damaged state.
+        ValueError: a negative ``issue_delay`` or a non-positive rate.
+    """
+
+    def __init__(
+        self,
+        *,
+        state_dir: str | os.PathLike[str] | None = None,
+        issue_delay: float = 0.0,
+        rate_limits: Mapping[str, float] | None = None,
+        clock: Callable[[], datetime] | None = None,
+        account_id: str = DEFAULT_ACCOUNT,
+    ) -> None:
+        store = None
+        if state_dir is not None:
+            from acmpca_issue.local._state import StateStore
+
+            store = StateStore(state_dir)
+        self._engine = Engine(
+            clock=clock,
+            issue_delay=issue_delay,
+            rate_limits=rate_limits,
+            account_id=account_id,
+            store=store,
+        )
+        if store is not None:
+            self._engine.restore(*store.load(self._engine.now()))
+        self.state_dir = None if store is None else store.directory
+
+    def __repr__(self) -> str:
+        where = "in memory" if self.state_dir is None else f"state_dir={str(self.state_dir)!r}"
+        return f"<LocalPrivateCA {where}>"
+
+    @property
+    def engine(self) -> Engine:
+        """The engine answering every request (``engine.handle(operation, params)``)."""
+        return self._engine
+
+    def dispatch(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """Answer one operation as the service would (what both transports call)."""
+        return self._engine.handle(operation, params)
+
+    def client(self, region_name: str = _DEFAULT_REGION) -> Any:
+        """A botocore ``acm-pca`` client whose requests this CA answers in-process.
+
+        botocore serialises and parses as usual; only the HTTP exchange is replaced.
+        """
+        from acmpca_issue.local._inprocess import make_client
+
+        return make_client(self._engine.handle, region_name=region_name)
+
+    def serve(self, host: str = "127.0.0.1", port: int = 0) -> LocalServer:
+        """Serve this CA over HTTP in a background thread (port 0: any free port).
+
+        Returns:
+            The running server, with ``endpoint_url``, ``port`` and ``close()``; also a context
+            manager that closes it.
+        """
+        from acmpca_issue.local._http import serve
+
+        return serve(self._engine.handle, host=host, port=port)
+
+    def fail_next_issuance(self) -> None:
+        """Make the next issued certificate fail: GetCertificate answers RequestFailedException.
+
+        Each call fails one more issuance. The certificate ARN is still returned by
+        IssueCertificate, as the service does for an asynchronous failure.
+        """
+        self._engine.fail_next_issuance()
+
+    # CA conveniences ---------------------------------------------------------------------------
+
+    def create_root_ca(
+        self,
+        *,
+        key_algorithm: KeyAlgorithm | str = KeyAlgorithm.EC_prime256v1,
+        common_name: str = "Local Root CA",
+        usage_mode: str = "GENERAL_PURPOSE",
+        signing_algorithm: SigningAlgorithm | str | None = None,
+        region_name: str = _DEFAULT_REGION,
+    ) -> CertificateAuthorityArn:
+        """Create a root CA, self-sign its certificate (10 years) and make it ACTIVE.
+
+        Args:
+            key_algorithm: the CA's key type.
+            common_name: the CN of the CA's subject.
+            usage_mode: ``GENERAL_PURPOSE`` or ``SHORT_LIVED_CERTIFICATE``.
+            signing_algorithm: the CA's signing algorithm; by default the one that fits the key
+                (see :func:`default_signing_algorithm`).
+            region_name: the region of the CA's ARN.
+
+        Returns:
+            The ARN of the ACTIVE root CA.
+
+        Raises:
+            InvalidRequestError: an unknown key algorithm, usage mode or signing algorithm.
+            acmpca_issue.local._protocol.LocalServiceError: the CA refused (e.g. SM2 keys).
+        """
+        key, algorithm = self._algorithms(key_algorithm, signing_algorithm)
+        if usage_mode not in _USAGE_MODES:
+            raise InvalidRequestError(
+                f"must be one of {', '.join(_USAGE_MODES)}; got {usage_mode!r}", path="usage_mode"
+            )
+        arn = self._create(
+            key,
+            algorithm=algorithm,
+            common_name=common_name,
+            ca_type="ROOT",
+            usage_mode=usage_mode,
+            region_name=region_name,
+        )
+        self._install(
+            arn,
+            issuer=arn,
+            template="RootCACertificate",
+            algorithm=algorithm,
+            validity={"Value": _ROOT_YEARS, "Type": "YEARS"},
+            region_name=region_name,
+        )
+        return CertificateAuthorityArn.parse(arn)
+
+    def create_subordinate_ca(
+        self,
+        parent_arn: CertificateAuthorityArn | str,
+        *,
+        key_algorithm: KeyAlgorithm | str = KeyAlgorithm.EC_prime256v1,
+        common_name: str = "Local Subordinate CA",
+        path_length: int = 0,
+        usage_mode: str = "GENERAL_PURPOSE",
+        signing_algorithm: SigningAlgorithm | str | None = None,
+        region_name: str = _DEFAULT_REGION,
+    ) -> CertificateAuthorityArn:
+        """Create a subordinate CA signed by ``parent_arn`` and make it ACTIVE.
+
+        Its certificate (5 years, capped at the parent's NotAfter) uses the
+        ``SubordinateCACertificate_PathLen<path_length>`` template, and its chain holds the
+        parent's certificate and the parent's own chain, up to the root.
+
+        Args:
+            parent_arn: an ACTIVE CA of this local Private CA, in ``region_name``.
+            key_algorithm: the subordinate's key type.
+            common_name: the CN of its subject.
+            path_length: the certificate's ``pathLenConstraint``, 0 to 3.
+            usage_mode: ``GENERAL_PURPOSE`` or ``SHORT_LIVED_CERTIFICATE``.
+            signing_algorithm: the subordinate's own signing algorithm (default: fits its key).
+            region_name: the region of both CAs.
+
+        Returns:
+            The ARN of the ACTIVE subordinate CA.
+
+        Raises:
+            InvalidRequestError: a bad ARN, path length, key algorithm or usage mode.
+            acmpca_issue.local._protocol.LocalServiceError: the parent cannot issue.
+        """
+        parent = str(CertificateAuthorityArn.parse(parent_arn))
+        if isinstance(path_length, bool) or path_length not in range(4):
+            raise InvalidRequestError(
+                f"must be 0, 1, 2 or 3 (the SubordinateCACertificate_PathLen templates); "
+                f"got {path_length!r}",
+                path="path_length",
+            )
+        if usage_mode not in _USAGE_MODES:
+            raise InvalidRequestError(
+                f"must be one of {', '.join(_USAGE_MODES)}; got {usage_mode!r}", path="usage_mode"
+            )
+        key, algorithm = self._algorithms(key_algorithm, signing_algorithm)
+        described = self._call("DescribeCertificateAuthority", parent, region_name)
+        parent_ca = described["CertificateAuthority"]
+        parent_algorithm = SigningAlgorithm(
+            parent_ca["CertificateAuthorityConfiguration"]["SigningAlgorithm"]
+        )
+        arn = self._create(
+            key,
+            algorithm=algorithm,
+            common_name=common_name,
+            ca_type="SUBORDINATE",
+            usage_mode=usage_mode,
+            region_name=region_name,
+        )
+        now = self._engine.now().replace(microsecond=0)
+        end = now.replace(year=now.year + _SUBORDINATE_YEARS, day=min(now.day, 28))
+        parent_end = parent_ca.get("NotAfter")
+        if parent_end is not None and end > parent_end:
+            end = parent_end
+        self._install(
+            arn,
+            issuer=parent,
+            template=f"SubordinateCACertificate_PathLen{path_length}",
+            algorithm=parent_algorithm,
+            validity={"Value": int(end.strftime("%Y%m%d%H%M%S")), "Type": "END_DATE"},
+            region_name=region_name,
+        )
+        return CertificateAuthorityArn.parse(arn)
+
+    def _algorithms(
+        self, key_algorithm: object, signing_algorithm: object
+    ) -> tuple[KeyAlgorithm, SigningAlgorithm]:
+        key = coerce_enum(KeyAlgorithm, key_algorithm, "key_algorithm")
+        if signing_algorithm is None:
+            return key, default_signing_algorithm(key)
+        return key, coerce_enum(SigningAlgorithm, signing_algorithm, "signing_algorithm")
+
+    def _call(self, operation: str, arn: str, region_name: str) -> dict[str, Any]:
+        return self._engine.call(
+            operation, {"CertificateAuthorityArn": arn}, region=region_name, internal=True
+        )
+
+    def _create(
+        self,
+        key: KeyAlgorithm,
+        *,
+        algorithm: SigningAlgorithm,
+        common_name: str,
+        ca_type: str,
+        usage_mode: str,
+        region_name: str,
+    ) -> str:
+        created = self._engine.call(
+            "CreateCertificateAuthority",
+            {
+                "CertificateAuthorityConfiguration": {
+                    "KeyAlgorithm": key.value,
+                    "SigningAlgorithm": algorithm.value,
+                    "Subject": {"CommonName": common_name},
+                },
+                "CertificateAuthorityType": ca_type,
+                "UsageMode": usage_mode,
+            },
+            region=region_name,
+            internal=True,
+        )
+        return str(created["CertificateAuthorityArn"])
+
+    def _install(
+        self,
+        arn: str,
+        *,
+        issuer: str,
+        template: str,
+        algorithm: SigningAlgorithm,
+        validity: dict[str, Any],
+        region_name: str,
+    ) -> None:
+        """Have ``issuer`` sign ``arn``'s CSR with ``template`` and import the result."""
+        csr = self._call("GetCertificateAuthorityCsr", arn, region_name)["Csr"]
+        partition = CertificateAuthorityArn.parse(arn).partition
+        issued = self._engine.call(
+            "IssueCertificate",
+            {
+                "CertificateAuthorityArn": issuer,
+                "Csr": csr.encode("ascii"),
+                "SigningAlgorithm": algorithm.value,
+                "Validity": validity,
+                "TemplateArn": str(TemplateArn.of(template, partition)),
+            },
+            region=region_name,
+            internal=True,
+        )
+        got = self._engine.call(
+            "GetCertificate",
+            {"CertificateAuthorityArn": issuer, "CertificateArn": issued["CertificateArn"]},
+            region=region_name,
+            internal=True,
+        )
+        params: dict[str, Any] = {
+            "CertificateAuthorityArn": arn,
+            "Certificate": got["Certificate"].encode("ascii"),
+        }
+        if "CertificateChain" in got:
+            params["CertificateChain"] = got["CertificateChain"].encode("ascii")
+        self._engine.call(
+            "ImportCertificateAuthorityCertificate", params, region=region_name, internal=True
+        )

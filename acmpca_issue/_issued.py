@@ -1,0 +1,370 @@
+"""An issued certificate with its chain: parsed, checked, written to files.
+
+Example::
+
+    issued = issuer.issue(request)  # an IssuedCertificate, already verified
+    print(issued)                   # subject, serial, validity, ARN on one line
+    issued.write("out", private_key=bundle)  # cert.pem chain.pem fullchain.pem key.pem (0600)
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+
+from acmpca_issue._arn import CertificateArn
+from acmpca_issue._files import write_file
+from acmpca_issue.exceptions import VerificationError
+
+if TYPE_CHECKING:
+    from acmpca_issue._request import IssueCertificateRequest
+
+__all__ = ["BACKDATE", "IssuedCertificate"]
+
+#: How far AWS Private CA backdates NotBefore when no ValidityNotBefore is given.
+BACKDATE = timedelta(minutes=60)
+# Slack when comparing the validity asked for with the validity received: the service's clock
+# and ours differ, and a relative validity counts from an issuance time we only estimate.
+_SLACK = timedelta(minutes=5)
+_PEM = serialization.Encoding.PEM
+
+
+def _as_tuple(certificates: Iterable[x509.Certificate]) -> tuple[x509.Certificate, ...]:
+    return tuple(certificates)
+
+
+def _split_pem(text: str, what: str) -> tuple[x509.Certificate, ...]:
+    try:
+        return tuple(x509.load_pem_x509_certificates(text.encode("ascii")))
+    except (ValueError, UnicodeEncodeError) as error:
+        raise VerificationError(f"the {what} is not PEM certificates: {error}") from None
+
+
+def _pem(certificate: x509.Certificate) -> str:
+    return certificate.public_bytes(_PEM).decode("ascii")
+
+
+def _names(certificate: x509.Certificate) -> tuple[str, ...]:
+    try:
+        san = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
+    except x509.ExtensionNotFound:
+        return ()
+    names: list[str] = []
+    for name in san.value:
+        if isinstance(name, x509.DNSName):
+            names.append(f"DNS:{name.value}")
+        elif isinstance(name, x509.IPAddress):
+            names.append(f"IP:{name.value}")
+        elif isinstance(name, x509.RFC822Name):
+            names.append(f"email:{name.value}")
+        elif isinstance(name, x509.UniformResourceIdentifier):
+            names.append(f"URI:{name.value}")
+        else:
+            names.append(f"{type(name).__name__}:{name.value}")
+    return tuple(names)
+
+
+def _public_der(key: Any) -> bytes:
+    return bytes(
+        key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )
+
+
+def _signed_by(child: x509.Certificate, parent: x509.Certificate) -> str | None:
+    """None if ``parent`` issued ``child``, else what is wrong."""
+    try:
+        child.verify_directly_issued_by(parent)
+    except InvalidSignature:
+        return "the signature does not verify with the issuer's key"
+    except (ValueError, TypeError) as error:
+        return str(error)
+    return None
+
+
+@attrs.frozen(eq=False)
+class IssuedCertificate:
+    """A certificate AWS Private CA issued, with the chain that signed it.
+
+    Attributes:
+        arn: the certificate's ARN.
+        certificate: the certificate.
+        chain: the CA certificates, the issuer first and the root last.
+    """
+
+    arn: CertificateArn
+    certificate: x509.Certificate
+    chain: tuple[x509.Certificate, ...] = attrs.field(converter=_as_tuple)
+
+    @classmethod
+    def from_pem(
+        cls, arn: CertificateArn | str, certificate: str, chain: str | None = None
+    ) -> IssuedCertificate:
+        """Build from the ``Certificate`` and ``CertificateChain`` PEM texts of GetCertificate.
+
+        Raises:
+            VerificationError: the texts are not PEM certificates, or there is not exactly
+                one certificate in ``certificate``.
+        """
+        leaf = _split_pem(certificate, "certificate")
+        if len(leaf) != 1:
+            raise VerificationError(
+                f"the certificate must be exactly one PEM certificate, got {len(leaf)}"
+            )
+        cas = _split_pem(chain, "certificate chain") if chain and chain.strip() else ()
+        return cls(CertificateArn.parse(arn), leaf[0], cas)
+
+    @classmethod
+    def from_api(cls, arn: CertificateArn | str, response: Mapping[str, Any]) -> IssuedCertificate:
+        """Build from a GetCertificate response mapping."""
+        certificate = response.get("Certificate")
+        if not isinstance(certificate, str):
+            raise VerificationError("the GetCertificate response has no Certificate")
+        return cls.from_pem(arn, certificate, response.get("CertificateChain"))
+
+    # Views ---------------------------------------------------------------------------------
+
+    @property
+    def certificate_pem(self) -> str:
+        """The certificate as PEM text."""
+        return _pem(self.certificate)
+
+    @property
+    def chain_pem(self) -> str:
+        """The chain as PEM text, the issuer first."""
+        return "".join(_pem(ca) for ca in self.chain)
+
+    @property
+    def fullchain_pem(self) -> str:
+        """The certificate followed by its chain, as a TLS server presents it."""
+        return self.certificate_pem + self.chain_pem
+
+    @property
+    def not_before(self) -> datetime:
+        """The start of validity, an aware UTC datetime."""
+        return self.certificate.not_valid_before_utc
+
+    @property
+    def not_after(self) -> datetime:
+        """The end of validity, an aware UTC datetime."""
+        return self.certificate.not_valid_after_utc
+
+    @property
+    def serial(self) -> int:
+        """The certificate's serial number."""
+        return self.certificate.serial_number
+
+    @property
+    def subject(self) -> str:
+        """The subject as an RFC 4514 string."""
+        return self.certificate.subject.rfc4514_string()
+
+    @property
+    def issuer(self) -> str:
+        """The issuer as an RFC 4514 string."""
+        return self.certificate.issuer.rfc4514_string()
+
+    @property
+    def subject_alternative_names(self) -> tuple[str, ...]:
+        """The SANs, each as ``DNS:name``, ``IP:addr``, ``email:addr`` or ``URI:uri``."""
+        return _names(self.certificate)
+
+    @property
+    def fingerprint_sha256(self) -> str:
+        """The SHA-256 fingerprint, colon-separated uppercase hex."""
+        return self.certificate.fingerprint(hashes.SHA256()).hex(":").upper()
+
+    def to_der(self) -> bytes:
+        """The certificate as DER bytes."""
+        return self.certificate.public_bytes(serialization.Encoding.DER)
+
+    # Files ---------------------------------------------------------------------------------
+
+    def write(
+        self,
+        directory: str | os.PathLike[str],
+        private_key: Any = None,
+        overwrite: bool = False,
+    ) -> dict[str, Path]:
+        """Write ``cert.pem``, ``chain.pem``, ``fullchain.pem`` and, given a key, ``key.pem``.
+
+        Each file is written atomically; ``key.pem`` is mode 0600 from its first byte, the
+        others 0644. The directory is created (mode 0700) if it does not exist.
+
+        Args:
+            directory: where to write.
+            private_key: a cryptography private key or a ``CsrBundle``; written as unencrypted
+                PKCS#8 PEM to ``key.pem``.
+            overwrite: replace existing files; otherwise an existing file raises
+                ``FileExistsError`` and nothing already there is touched.
+
+        Returns:
+            The paths written, by file name.
+        """
+        target = Path(directory)
+        target.mkdir(mode=0o700, parents=True, exist_ok=True)
+        contents: dict[str, tuple[bytes, bool]] = {
+            "cert.pem": (self.certificate_pem.encode("ascii"), False),
+            "chain.pem": (self.chain_pem.encode("ascii"), False),
+            "fullchain.pem": (self.fullchain_pem.encode("ascii"), False),
+        }
+        if private_key is not None:
+            contents["key.pem"] = (_key_pem(private_key), True)
+        if not overwrite:
+            for name in contents:
+                if os.path.lexists(target / name):
+                    raise FileExistsError(f"refusing to overwrite {target / name}")
+        return {
+            name: write_file(target / name, data, private=private, overwrite=overwrite)
+            for name, (data, private) in contents.items()
+        }
+
+    # Verification --------------------------------------------------------------------------
+
+    def verify(
+        self,
+        csr: x509.CertificateSigningRequest | None = None,
+        request: IssueCertificateRequest | None = None,
+        *,
+        now: datetime | None = None,
+    ) -> None:
+        """Check the certificate against its chain, its ARN and what was asked for.
+
+        Checks: the ARN's serial is the certificate's; the first chain certificate signed it;
+        each chain certificate is signed by the next and the last is a self-signed root; the
+        public key is the CSR's (``csr`` or ``request.csr``); and the validity is the one
+        requested (``request.validity``, counting from the issuance time, which is NotBefore
+        plus the service's 60-minute backdate, give or take a few minutes; an explicit
+        ``request.validity_not_before`` must match NotBefore).
+
+        Args:
+            csr: the CSR the certificate was requested with.
+            request: the request it was issued for (its CSR is used when ``csr`` is None).
+            now: the time to treat as now when NotBefore was set explicitly (default: now).
+
+        Raises:
+            VerificationError: every mismatch found, one per line.
+        """
+        problems: list[str] = []
+        if self.arn.serial != self.serial:
+            problems.append(
+                f"the ARN's serial {self.arn.serial:x} is not the certificate's {self.serial:x}"
+            )
+        problems.extend(self._chain_problems())
+        if csr is None and request is not None:
+            csr = _request_csr(request)
+        if csr is not None and _public_der(csr.public_key()) != _public_der(
+            self.certificate.public_key()
+        ):
+            problems.append("the certificate's public key is not the CSR's")
+        if request is not None:
+            problems.extend(self._validity_problems(request, now))
+        if problems:
+            raise VerificationError("; ".join(problems))
+
+    def _chain_problems(self) -> list[str]:
+        if not self.chain:
+            return ["the certificate chain is empty, so the signature cannot be checked"]
+        problems: list[str] = []
+        wrong = _signed_by(self.certificate, self.chain[0])
+        if wrong:
+            problems.append(
+                f"the certificate was not issued by the first chain certificate: {wrong}"
+            )
+        for index, (child, parent) in enumerate(zip(self.chain, self.chain[1:], strict=False)):
+            wrong = _signed_by(child, parent)
+            if wrong:
+                problems.append(f"chain certificate {index} is not issued by {index + 1}: {wrong}")
+        root = self.chain[-1]
+        wrong = _signed_by(root, root)
+        if wrong:
+            problems.append(f"the last chain certificate is not a self-signed root: {wrong}")
+        return problems
+
+    def _validity_problems(
+        self, request: IssueCertificateRequest, now: datetime | None
+    ) -> list[str]:
+        problems: list[str] = []
+        not_before_asked = getattr(request, "validity_not_before", None)
+        if not_before_asked is None:
+            issued_at = self.not_before + BACKDATE
+        else:
+            expected_start = not_before_asked.not_after(self.not_before)
+            if abs(self.not_before - expected_start) > timedelta(seconds=1):
+                problems.append(
+                    f"NotBefore is {self.not_before.isoformat()}, "
+                    f"requested {expected_start.isoformat()}"
+                )
+            issued_at = now.astimezone(timezone.utc) if now else datetime.now(timezone.utc)
+        expected_end = request.validity.not_after(issued_at)
+        exact = request.validity.type.value in ("END_DATE", "ABSOLUTE")
+        slack = timedelta(seconds=1) if exact else _SLACK
+        if not_before_asked is not None and not exact:
+            slack += timedelta(minutes=10)
+        if abs(self.not_after - expected_end) > slack:
+            problems.append(
+                f"NotAfter is {self.not_after.isoformat()}, the requested validity "
+                f"{request.validity.value} {request.validity.type.value} gives "
+                f"{expected_end.isoformat()}"
+            )
+        return problems
+
+    # Display -------------------------------------------------------------------------------
+
+    def summary(self) -> dict[str, str]:
+        """What identifies the certificate, as labelled text (no key material)."""
+        return {
+            "Subject": self.subject,
+            "SANs": ", ".join(self.subject_alternative_names) or "(none)",
+            "Issuer": self.issuer,
+            "Not before": self.not_before.isoformat(),
+            "Not after": self.not_after.isoformat(),
+            "Serial": f"{self.serial:x}",
+            "SHA-256": self.fingerprint_sha256,
+            "ARN": str(self.arn),
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"<IssuedCertificate subject={self.subject!r} serial={self.serial:x} "
+            f"not_after={self.not_after.isoformat()} arn={str(self.arn)!r}>"
+        )
+
+    def _repr_html_(self) -> str:
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(label)}</th>"
+            f"<td><code>{html.escape(value)}</code></td></tr>"
+            for label, value in self.summary().items()
+        )
+        return f"<table class='acmpca-issued-certificate'>{rows}</table>"
+
+
+def _request_csr(request: Any) -> x509.CertificateSigningRequest:
+    csr = request.csr
+    if isinstance(csr, x509.CertificateSigningRequest):
+        return csr
+    from acmpca_issue._csr import load_csr
+
+    return load_csr(csr)
+
+
+def _key_pem(private_key: Any) -> bytes:
+    key = getattr(private_key, "private_key", private_key)
+    if not hasattr(key, "private_bytes"):
+        raise TypeError(
+            "private_key must be a cryptography private key or a CsrBundle, "
+            f"got {type(private_key).__name__}"
+        )
+    return bytes(
+        key.private_bytes(_PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )

@@ -1,0 +1,426 @@
+"""The Issuer: IssueCertificate made safe to call, then waited for and checked.
+
+Example::
+
+    from acmpca_issue import Issuer, Validity, build_csr
+
+    issuer = Issuer.from_session(region_name="us-east-1")
+    bundle = build_csr("svc.internal")
+    issued = issuer.issue_certificate(
+        certificate_authority_arn=ca_arn, csr=bundle.csr, validity=Validity.days(90)
+    )
+    issued.write("out", private_key=bundle)
+
+What the Issuer adds to ``client.issue_certificate``:
+
+- an idempotency token on every call (the request's, else a digest of the whole request), so
+  a retry (its own, or a caller's after a crash) inside the service's 5-minute window returns
+  the same certificate instead of issuing a second one;
+- its own retries, with jittered exponential backoff inside a deadline, of throttling, 5xx
+  answers and dropped connections only, each resending the same token; LimitExceeded,
+  InvalidArgs and MalformedCSR are never retried;
+- a preflight against the CA (one DescribeCertificateAuthority per CA, cached) that rejects a
+  request the service would refuse, before the billed call;
+- a waiter on GetCertificate with a deadline that never loses the certificate: every error
+  after the ARN is known carries it as ``certificate_arn``;
+- verification of what comes back, and errors translated into :mod:`acmpca_issue.exceptions`.
+
+botocore is imported only when a client is made or an error is translated.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
+from acmpca_issue._issued import IssuedCertificate
+from acmpca_issue._preflight import CaInfo, check_request
+from acmpca_issue._token import derive_idempotency_token
+from acmpca_issue._waiter import Backoff, Deadline
+from acmpca_issue.exceptions import (
+    AccessDeniedError,
+    AcmPcaIssueError,
+    InternalFailureError,
+    InvalidStateError,
+    IssuanceTimeoutError,
+    RequestInProgressError,
+    ResourceNotFoundError,
+    ServiceUnavailableError,
+    ThrottlingError,
+    TransportError,
+    VerificationError,
+)
+
+if TYPE_CHECKING:
+    from acmpca_issue._request import IssueCertificateRequest
+
+__all__ = ["AcmPcaClient", "Issuer"]
+
+logger = logging.getLogger(__name__)
+
+AcmPcaClient = Any
+"""A botocore or boto3 ``acm-pca`` client (``mypy_boto3_acm_pca.ACMPCAClient``)."""
+
+#: How long after IssueCertificate a ResourceNotFoundException from GetCertificate is taken
+#: for the service not having caught up yet, rather than for a wrong ARN.
+NOT_FOUND_GRACE = 5.0
+#: The most attempts of one call that is throttled or whose connection drops.
+MAX_ATTEMPTS = 8
+
+_RETRYABLE_SERVICE = (ThrottlingError, InternalFailureError, ServiceUnavailableError)
+_E = TypeVar("_E", bound=BaseException)
+
+
+def _with_arn(error: _E, arn: CertificateArn | str) -> _E:
+    """Attach the certificate ARN to an error raised after the certificate was issued."""
+    error.certificate_arn = arn  # type: ignore[attr-defined]
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:  # pragma: no branch - Python 3.11+
+        add_note(f"certificate ARN: {arn} (resume with Issuer.get_certificate)")
+    return error
+
+
+@attrs.frozen
+class _Cached:
+    at: float
+    ca: CaInfo
+
+
+class Issuer:
+    """Issues certificates from AWS Private CA through a botocore or boto3 client.
+
+    Args:
+        client: an ``acm-pca`` client. It keeps its own configuration; note that botocore's
+            default "standard" retry mode itself retries ``LimitExceededException`` up to
+            two more times. :meth:`from_session` builds a client with botocore's retries
+            off, leaving retries to the Issuer.
+        preflight: check each request against its CA before sending it (one cached
+            DescribeCertificateAuthority per CA).
+        wait_timeout: seconds to wait for an issued certificate, and the time budget for
+            retrying a throttled call.
+        ca_cache_ttl: seconds a DescribeCertificateAuthority answer is reused.
+        max_attempts: the most attempts of one throttled or disconnected call.
+        sleep: how to pause (``time.sleep``); tests pass a fake.
+        clock: a monotonic clock in seconds (``time.monotonic``); tests pass a fake.
+        backoff: the retry and polling pauses (default: 0.2 s doubling to 2 s, jittered).
+    """
+
+    def __init__(
+        self,
+        client: AcmPcaClient,
+        *,
+        preflight: bool = True,
+        wait_timeout: float = 60.0,
+        ca_cache_ttl: float = 300.0,
+        max_attempts: int = MAX_ATTEMPTS,
+        sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        backoff: Backoff | None = None,
+    ) -> None:
+        self.client = client
+        self.preflight = preflight
+        self.wait_timeout = float(wait_timeout)
+        self.ca_cache_ttl = float(ca_cache_ttl)
+        self.max_attempts = max(1, int(max_attempts))
+        self._sleep = sleep
+        self._clock = clock
+        self._backoff = backoff or Backoff()
+        self._cache: dict[str, _Cached] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_session(
+        cls,
+        region_name: str | None = None,
+        profile_name: str | None = None,
+        endpoint_url: str | None = None,
+        **issuer_options: Any,
+    ) -> Issuer:
+        """An Issuer with a new botocore client, whose own retries are off.
+
+        Args:
+            region_name: the AWS Region (default: the profile's or ``AWS_DEFAULT_REGION``).
+            profile_name: the AWS profile (default: the default credential chain).
+            endpoint_url: another endpoint, such as a local Private CA's ``endpoint_url``.
+            **issuer_options: passed to :class:`Issuer`.
+
+        Raises:
+            TransportError: the profile or region cannot be resolved.
+        """
+        import botocore.config
+        import botocore.exceptions
+        import botocore.session
+
+        try:
+            session = botocore.session.Session(profile=profile_name)
+            client = session.create_client(
+                "acm-pca",
+                region_name=region_name,
+                endpoint_url=endpoint_url,
+                config=botocore.config.Config(
+                    retries={"total_max_attempts": 1, "mode": "standard"},
+                    user_agent_extra="acmpca-issue",
+                ),
+            )
+        except botocore.exceptions.BotoCoreError as error:
+            raise TransportError(f"cannot make an acm-pca client: {error}") from error
+        return cls(client, **issuer_options)
+
+    def __repr__(self) -> str:
+        return (
+            f"Issuer(preflight={self.preflight}, wait_timeout={self.wait_timeout}, "
+            f"ca_cache_ttl={self.ca_cache_ttl})"
+        )
+
+    # Issuing --------------------------------------------------------------------------------
+
+    def issue(
+        self, request: IssueCertificateRequest, *, wait: bool = True, verify: bool = True
+    ) -> Any:
+        """Issue a certificate; by default wait for it, check it and return it.
+
+        Args:
+            request: what to issue.
+            wait: wait for the certificate; ``False`` returns its ARN as soon as it is issued.
+            verify: check the certificate against the request and its chain
+                (:meth:`IssuedCertificate.verify`).
+
+        Returns:
+            The :class:`IssuedCertificate`, or with ``wait=False`` its :class:`CertificateArn`.
+
+        Raises:
+            InvalidRequestError: the preflight found the request would be refused; nothing
+                was sent to IssueCertificate.
+            ServiceError: the service refused; a subclass per error code. Errors raised after
+                the certificate was issued carry ``certificate_arn``.
+            TransportError: no answer (after retries where that is safe).
+            IssuanceTimeoutError: issued, but not ready within ``wait_timeout``.
+            VerificationError: the certificate does not match the request or its chain.
+        """
+        ca_arn = str(request.certificate_authority_arn)
+        if self.preflight:
+            check_request(request, self.describe(ca_arn), now=datetime.now(timezone.utc))
+        params = dict(request.to_api())
+        if not params.get("IdempotencyToken"):
+            params["IdempotencyToken"] = derive_idempotency_token(params)
+        issued_at = self._clock()
+        try:
+            response = self._call(
+                "IssueCertificate", params, Deadline(self._clock, self.wait_timeout)
+            )
+        except InvalidStateError:
+            self.forget(ca_arn)
+            raise
+        arn = self._certificate_arn(response)
+        if not wait:
+            return arn
+        certificate = self._fetch(arn, not_found_until=issued_at + NOT_FOUND_GRACE)
+        if verify:
+            try:
+                certificate.verify(request=request)
+            except VerificationError as error:
+                raise _with_arn(error, arn) from None
+        return certificate
+
+    def issue_certificate(
+        self,
+        *,
+        certificate_authority_arn: CertificateAuthorityArn | str,
+        csr: Any,
+        validity: Any,
+        signing_algorithm: Any = None,
+        validity_not_before: Any = None,
+        template_arn: Any = None,
+        api_passthrough: Any = None,
+        idempotency_token: str | None = None,
+        wait: bool = True,
+        verify: bool = True,
+    ) -> Any:
+        """Issue from the request's fields given as keywords (see :meth:`issue`).
+
+        A left-out ``signing_algorithm`` is the CA's configured one, read from
+        DescribeCertificateAuthority (cached), even with ``preflight=False``.
+
+        Raises:
+            InvalidRequestError: a field is invalid; every problem is listed.
+        """
+        from acmpca_issue._request import IssueCertificateRequest
+
+        if signing_algorithm is None:
+            arn = CertificateAuthorityArn.parse(certificate_authority_arn)
+            signing_algorithm = self.describe(str(arn)).default_signing_algorithm()
+        request = IssueCertificateRequest(
+            certificate_authority_arn=certificate_authority_arn,
+            csr=csr,
+            signing_algorithm=signing_algorithm,
+            validity=validity,
+            validity_not_before=validity_not_before,
+            template_arn=template_arn,
+            api_passthrough=api_passthrough,
+            idempotency_token=idempotency_token,
+        )
+        return self.issue(request, wait=wait, verify=verify)
+
+    def get_certificate(
+        self, certificate_arn: CertificateArn | str, *, verify: bool = True
+    ) -> IssuedCertificate:
+        """Fetch an issued certificate, waiting up to ``wait_timeout`` while it is in progress.
+
+        Use it to resume after :class:`IssuanceTimeoutError` or ``issue(..., wait=False)``.
+
+        Args:
+            certificate_arn: the certificate's ARN (the CA's ARN is taken from it).
+            verify: check the chain and that the ARN's serial is the certificate's.
+
+        Raises:
+            ServiceError: e.g. ``RequestFailedError`` when issuance failed; carries
+                ``certificate_arn``.
+            IssuanceTimeoutError: still in progress at the deadline.
+            VerificationError: the chain or serial does not check out.
+        """
+        arn = CertificateArn.parse(certificate_arn)
+        certificate = self._fetch(arn, not_found_until=None)
+        if verify:
+            try:
+                certificate.verify()
+            except VerificationError as error:
+                raise _with_arn(error, arn) from None
+        return certificate
+
+    # The CA ---------------------------------------------------------------------------------
+
+    def describe(self, certificate_authority_arn: CertificateAuthorityArn | str) -> CaInfo:
+        """The CA's DescribeCertificateAuthority answer, reused for ``ca_cache_ttl`` seconds.
+
+        Raises:
+            ServiceError: e.g. ``ResourceNotFoundError``; an ``AccessDeniedError`` hints at
+                ``preflight=False`` when the caller may not describe the CA.
+        """
+        key = str(CertificateAuthorityArn.parse(certificate_authority_arn))
+        now = self._clock()
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None and now - cached.at < self.ca_cache_ttl:
+            return cached.ca
+        params = {"CertificateAuthorityArn": key}
+        try:
+            response = self._call(
+                "DescribeCertificateAuthority", params, Deadline(self._clock, self.wait_timeout)
+            )
+        except AccessDeniedError as error:
+            raise AccessDeniedError(
+                error.message,
+                code=error.code,
+                request_id=error.request_id,
+                operation=error.operation,
+                hint=(
+                    "the preflight needs acm-pca:DescribeCertificateAuthority; grant it, or "
+                    "use Issuer(..., preflight=False) and pass signing_algorithm"
+                ),
+            ) from error.__cause__
+        ca = CaInfo.from_api(response)
+        with self._lock:
+            self._cache[key] = _Cached(now, ca)
+        return ca
+
+    def forget(
+        self, certificate_authority_arn: CertificateAuthorityArn | str | None = None
+    ) -> None:
+        """Drop the cached CA answer for one CA, or for every CA when given None."""
+        with self._lock:
+            if certificate_authority_arn is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(str(CertificateAuthorityArn.parse(certificate_authority_arn)), None)
+
+    # Calls ----------------------------------------------------------------------------------
+
+    def _call(self, operation: str, params: Mapping[str, Any], deadline: Deadline) -> Any:
+        """One API call, retried on throttling, 5xx and dropped connections only."""
+        from acmpca_issue._errors_botocore import is_retryable_transport, translate
+
+        method = getattr(self.client, _METHODS[operation])
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return method(**params)
+            except Exception as error:
+                mapped = translate(error, operation=operation)
+                if mapped is None:
+                    raise
+                retryable = isinstance(mapped, _RETRYABLE_SERVICE) or (
+                    isinstance(mapped, TransportError) and is_retryable_transport(error)
+                )
+                delay = self._backoff.delay(attempt)
+                if not retryable or attempt >= self.max_attempts or deadline.remaining() < delay:
+                    raise mapped from error
+                logger.debug("%s attempt %d failed (%s); retrying", operation, attempt, mapped)
+            self._sleep(delay)
+
+    def _certificate_arn(self, response: Mapping[str, Any]) -> CertificateArn:
+        text = response.get("CertificateArn")
+        try:
+            return CertificateArn.parse(text)
+        except AcmPcaIssueError as error:
+            raise _with_arn(
+                VerificationError(f"IssueCertificate returned an unreadable ARN {text!r}: {error}"),
+                str(text),
+            ) from None
+
+    def _fetch(self, arn: CertificateArn, *, not_found_until: float | None) -> IssuedCertificate:
+        """Poll GetCertificate until the certificate is there, it failed, or the deadline."""
+        from acmpca_issue._errors_botocore import is_retryable_transport, translate
+
+        deadline = Deadline(self._clock, self.wait_timeout)
+        params = {
+            "CertificateAuthorityArn": str(arn.certificate_authority_arn),
+            "CertificateArn": str(arn),
+        }
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = self.client.get_certificate(**params)
+            except Exception as error:
+                mapped = translate(error, operation="GetCertificate")
+                if mapped is None:
+                    raise
+                keep_waiting = (
+                    isinstance(mapped, (RequestInProgressError, *_RETRYABLE_SERVICE))
+                    or (isinstance(mapped, TransportError) and is_retryable_transport(error))
+                    or (
+                        isinstance(mapped, ResourceNotFoundError)
+                        and not_found_until is not None
+                        and self._clock() < not_found_until
+                    )
+                )
+                if not keep_waiting:
+                    raise _with_arn(mapped, arn) from error
+                if deadline.expired():
+                    raise IssuanceTimeoutError(
+                        f"certificate {arn} was issued but not ready after "
+                        f"{self.wait_timeout:g} s (last answer: {mapped}); "
+                        "resume with Issuer.get_certificate(error.certificate_arn)",
+                        certificate_arn=arn,
+                    ) from error
+            else:
+                try:
+                    return IssuedCertificate.from_api(arn, response)
+                except VerificationError as error:
+                    raise _with_arn(error, arn) from None
+            self._sleep(deadline.clip(self._backoff.delay(attempt)))
+
+
+_METHODS = {
+    "IssueCertificate": "issue_certificate",
+    "DescribeCertificateAuthority": "describe_certificate_authority",
+    "GetCertificate": "get_certificate",
+}

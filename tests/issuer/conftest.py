@@ -1,0 +1,40 @@
+"""Fixtures for the Issuer tests (the helpers themselves live in issuer_support)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.session import Session
+from botocore.stub import Stubber
+from issuer_support import FakeClock, MiniCa, make_ca
+
+
+@pytest.fixture(scope="session")
+def mini_ca() -> MiniCa:
+    """A self-signed EC root."""
+    return make_ca()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """A fake monotonic clock; pass ``clock`` and ``clock.sleep`` to the Issuer."""
+    return FakeClock()
+
+
+@pytest.fixture
+def client() -> BaseClient:
+    """A botocore acm-pca client with botocore's own retries off (for Stubber)."""
+    return Session().create_client(
+        "acm-pca", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1})
+    )
+
+
+@pytest.fixture
+def stubber(client: BaseClient) -> Iterator[Stubber]:
+    """A Stubber on ``client``, activated; asserts at the end that every answer was used."""
+    with Stubber(client) as stub:
+        yield stub
+        stub.assert_no_pending_responses()

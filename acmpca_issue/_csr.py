@@ -24,6 +24,7 @@ import errno
 import ipaddress
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -234,7 +235,7 @@ def _subject_from(
         attributes.append(_name_attribute(NameOID.COMMON_NAME, common_name, "common_name"))
     for attribute in attributes:
         if attribute.oid == NameOID.COMMON_NAME:
-            _check_common_name(str(attribute.value), "common_name")
+            _check_common_name(str(attribute.value), "subject")
     return x509.Name(attributes)
 
 
@@ -248,6 +249,8 @@ def _subject_keys() -> list[str]:
 
 
 def _name_attribute(oid: x509.ObjectIdentifier, value: str, path: str) -> x509.NameAttribute[str]:
+    if oid == NameOID.COMMON_NAME:
+        _check_common_name(value, path)
     try:
         return x509.NameAttribute(oid, value)
     except ValueError as error:
@@ -611,7 +614,11 @@ def load_csr(
 
 def _name_problems(csr: x509.CertificateSigningRequest) -> list[str]:
     try:
-        subject = csr.subject
+        with warnings.catch_warnings():
+            # cryptography warns about over-long attributes while parsing; they are reported
+            # below as problems instead.
+            warnings.simplefilter("ignore", UserWarning)
+            subject = csr.subject
         extensions = csr.extensions
     except ValueError as error:
         return [f"the CSR's subject or extensions cannot be parsed ({error})"]
@@ -688,7 +695,7 @@ def _parse_pem(raw: bytes) -> x509.CertificateSigningRequest:
     try:
         return x509.load_pem_x509_csr(block.group(0))
     except ValueError as error:
-        _refuse_double_base64(_b64decode(block.group(2)) or b"")
+        _refuse_if_csr(_b64decode(block.group(2)) or b"")
         raise InvalidCsrError(f"not a CSR: the PEM block does not hold one ({error})") from None
 
 
@@ -702,8 +709,12 @@ def _b64decode(text: bytes) -> bytes | None:
 def _refuse_double_base64(raw: bytes) -> None:
     """Raise if ``raw`` is base64 of a PEM or DER CSR (the AWS CLI v2 ``file://`` trap)."""
     decoded = _b64decode(raw)
-    if decoded is None:
-        return
+    if decoded is not None:
+        _refuse_if_csr(decoded)
+
+
+def _refuse_if_csr(decoded: bytes) -> None:
+    """Raise if ``decoded`` (data found under one base64 layer too many) is itself a CSR."""
     if b"-----BEGIN" in decoded and b"CERTIFICATE REQUEST-----" in decoded:
         found = True
     else:

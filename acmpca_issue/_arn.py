@@ -218,6 +218,7 @@ class CertificateAuthorityArn:
         _check_region(self.partition, self.region)
         _check_account(self.account)
         _check_ca_id(self.ca_id)
+        _check_length(str(self), "CA ARN")
 
     @classmethod
     def parse(cls, text: object) -> CertificateAuthorityArn:
@@ -250,7 +251,6 @@ class CertificateAuthorityArn:
                 else ""
             )
             _fail(f"a CA ARN ends at the CA id, got {_show(sep + rest)} after it{hint}")
-        _check_length(text, "CA ARN")
         return cls(partition, region, account, ca_id)
 
     def certificate(self, serial: int) -> CertificateArn:
@@ -313,6 +313,7 @@ class CertificateArn:
     def __attrs_post_init__(self) -> None:
         _check_types(self, ("serial_hex",))
         _check_serial_hex(self.serial_hex)
+        _check_length(str(self), "certificate ARN")
 
     @classmethod
     def parse(cls, text: object) -> CertificateArn:
@@ -344,7 +345,6 @@ class CertificateArn:
         if not sep or not serial:
             _fail("serial is missing after '/certificate/'")
         _check_serial_hex(serial)
-        _check_length(text, "certificate ARN")
         return cls(CertificateAuthorityArn(partition, region, account, ca_id), serial)
 
     @classmethod
@@ -436,6 +436,7 @@ class TemplateArn:
         _check_partition(self.partition)
         _check_template_name(self.name)
         _check_version(self.version)
+        _check_length(str(self), "template ARN")
 
     @classmethod
     def parse(cls, text: object) -> TemplateArn:
@@ -466,7 +467,6 @@ class TemplateArn:
         if not sep:
             _fail(f"version is missing after the template name: expected {_TEMPLATE_SHAPE}")
         _check_version(version)
-        _check_length(text, "template ARN")
         return cls(parts[1], name, version)
 
     @classmethod

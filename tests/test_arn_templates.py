@@ -40,7 +40,7 @@ SUFFIXES = ("", "_CSRPassthrough", "_APIPassthrough", "_APICSRPassthrough")
 REFERENCE_NAMES = {
     family + suffix
     for family, marks in REFERENCE_TABLE.items()
-    for suffix, mark in zip(SUFFIXES, marks)
+    for suffix, mark in zip(SUFFIXES, marks, strict=True)
     if mark == "1"
 }
 
@@ -81,45 +81,60 @@ class TestClassification:
     """Names are classified by their parts, in the catalogue or not."""
 
     @pytest.mark.parametrize(
-        ("name", "kind", "family", "api", "csr", "is_ca", "is_root", "blank", "path_len"),
+        ("name", "expected"),
         [
-            ("EndEntityCertificate", "none", "EndEntityCertificate", False, False, False, False, False, None),  # noqa: E501
-            ("EndEntityCertificate_CSRPassthrough", "CSR", "EndEntityCertificate", False, True, False, False, False, None),  # noqa: E501
-            ("EndEntityServerAuthCertificate_APIPassthrough", "API", "EndEntityServerAuthCertificate", True, False, False, False, False, None),  # noqa: E501
-            ("CodeSigningCertificate_APICSRPassthrough", "APICSR", "CodeSigningCertificate", True, True, False, False, False, None),  # noqa: E501
-            ("OCSPSigningCertificate", "none", "OCSPSigningCertificate", False, False, False, False, False, None),  # noqa: E501
-            ("SubordinateCACertificate_PathLen2_APICSRPassthrough", "APICSR", "SubordinateCACertificate_PathLen2", True, True, True, False, False, 2),  # noqa: E501
-            ("BlankSubordinateCACertificate_PathLen0_CSRPassthrough", "CSR", "BlankSubordinateCACertificate_PathLen0", False, True, True, False, True, 0),  # noqa: E501
-            ("RootCACertificate", "none", "RootCACertificate", False, False, True, True, False, None),  # noqa: E501
-            ("BlankRootCACertificate_PathLen3_APIPassthrough", "API", "BlankRootCACertificate_PathLen3", True, False, True, True, True, 3),  # noqa: E501
-            ("BlankEndEntityCertificate_CriticalBasicConstraints_APIPassthrough", "API", "BlankEndEntityCertificate_CriticalBasicConstraints", True, False, False, False, True, None),  # noqa: E501
+            # name -> (passthrough, family, the true flags among api/csr/ca/root/blank, path_len)
+            ("EndEntityCertificate", ("none", "EndEntityCertificate", "", None)),
+            ("EndEntityCertificate_CSRPassthrough", ("CSR", "EndEntityCertificate", "csr", None)),
+            (
+                "EndEntityServerAuthCertificate_APIPassthrough",
+                ("API", "EndEntityServerAuthCertificate", "api", None),
+            ),
+            (
+                "CodeSigningCertificate_APICSRPassthrough",
+                ("APICSR", "CodeSigningCertificate", "api csr", None),
+            ),
+            ("OCSPSigningCertificate", ("none", "OCSPSigningCertificate", "", None)),
+            (
+                "SubordinateCACertificate_PathLen2_APICSRPassthrough",
+                ("APICSR", "SubordinateCACertificate_PathLen2", "api csr ca", 2),
+            ),
+            (
+                "BlankSubordinateCACertificate_PathLen0_CSRPassthrough",
+                ("CSR", "BlankSubordinateCACertificate_PathLen0", "csr ca blank", 0),
+            ),
+            ("RootCACertificate", ("none", "RootCACertificate", "ca root", None)),
+            (
+                "BlankRootCACertificate_PathLen3_APIPassthrough",
+                ("API", "BlankRootCACertificate_PathLen3", "api ca root blank", 3),
+            ),
+            (
+                "BlankEndEntityCertificate_CriticalBasicConstraints_APIPassthrough",
+                ("API", "BlankEndEntityCertificate_CriticalBasicConstraints", "api blank", None),
+            ),
             # Not in the catalogue: classified the same way.
-            ("SubordinateCACertificate_PathLen12_APIPassthrough", "API", "SubordinateCACertificate_PathLen12", True, False, True, False, False, 12),  # noqa: E501
-            ("FutureCertificate_CSRPassthrough", "CSR", "FutureCertificate", False, True, False, False, False, None),  # noqa: E501
-            ("X_PathLen1Extra", "none", "X_PathLen1Extra", False, False, False, False, False, None),  # noqa: E501
+            (
+                "SubordinateCACertificate_PathLen12_APIPassthrough",
+                ("API", "SubordinateCACertificate_PathLen12", "api ca", 12),
+            ),
+            ("FutureCertificate_CSRPassthrough", ("CSR", "FutureCertificate", "csr", None)),
+            ("X_PathLen1Extra", ("none", "X_PathLen1Extra", "", None)),
         ],
     )
-    def test_properties(
-        self,
-        name: str,
-        kind: str,
-        family: str,
-        api: bool,
-        csr: bool,
-        is_ca: bool,
-        is_root: bool,
-        blank: bool,
-        path_len: int | None,
-    ) -> None:
+    def test_properties(self, name: str, expected: tuple[str, str, str, int | None]) -> None:
         """Every helper agrees with the name."""
+        kind, family, flags, path_len = expected
         arn = TemplateArn.of(name)
         assert arn.passthrough == kind == passthrough_kind(name)
         assert arn.family == family == family_of(name)
-        assert arn.accepts_api_passthrough is api
-        assert arn.accepts_csr_passthrough is csr
-        assert arn.is_ca is is_ca
-        assert arn.is_root is is_root
-        assert arn.is_blank is blank
+        found = {
+            "api": arn.accepts_api_passthrough,
+            "csr": arn.accepts_csr_passthrough,
+            "ca": arn.is_ca,
+            "root": arn.is_root,
+            "blank": arn.is_blank,
+        }
+        assert {flag for flag, value in found.items() if value} == set(flags.split())
         assert arn.path_len == path_len == path_len_of(name)
         assert arn.in_catalogue is (name in TEMPLATE_NAMES)
 

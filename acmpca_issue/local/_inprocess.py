@@ -1,0 +1,101 @@
+"""A botocore ``acm-pca`` client answered in-process by the local Private CA, without sockets.
+
+botocore builds, signs and serializes every request as usual; a handler on the client's
+``before-send.acm-pca`` event takes the real awsJson1_1 request, answers it through the shared
+protocol layer and returns an ``AWSResponse``, so botocore's own response parsing and error
+handling run unchanged::
+
+    client = make_client(dispatch, region_name="eu-west-1")
+    client.describe_certificate_authority(CertificateAuthorityArn=arn)
+
+The client does not retry (``total_max_attempts=1``) unless a ``config`` asks for it, so a
+ThrottlingException reaches the caller at once instead of after botocore's backoff sleeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from acmpca_issue.local._protocol import Dispatch, handle_request
+
+if TYPE_CHECKING:
+    from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+    from botocore.config import Config
+
+__all__ = ["ENDPOINT_URL", "make_client"]
+
+ENDPOINT_URL = "https://acm-pca.local.invalid"
+"""The endpoint the in-process client pretends to call; nothing ever connects to it."""
+
+
+class _RawBody:
+    """The ``raw`` of an ``AWSResponse``: what botocore reads the body from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self._body
+
+
+def make_client(
+    dispatch: Dispatch, *, region_name: str = "us-east-1", config: Config | None = None
+) -> Any:
+    """Create a botocore ``acm-pca`` client whose requests ``dispatch`` answers in-process.
+
+    Args:
+        dispatch: The engine entry point.
+        region_name: The client's region (it reaches the engine through the SigV4 scope).
+        config: Extra botocore ``Config`` merged over the defaults (no retries, JSON protocol).
+
+    Returns:
+        A fresh botocore client from its own session, with static fake credentials.
+    """
+    import botocore.session
+    from botocore.config import Config
+
+    session = botocore.session.Session()
+    session.set_credentials("local", "local")
+    defaults = Config(retries={"total_max_attempts": 1, "mode": "standard"})
+    client = session.create_client(
+        "acm-pca",
+        region_name=region_name,
+        endpoint_url=ENDPOINT_URL,
+        config=defaults.merge(config) if config is not None else defaults,
+    )
+
+    def answer(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
+        return _answer(dispatch, request)
+
+    client.meta.events.register("before-send.acm-pca", answer)  # type: ignore[arg-type]
+    return client
+
+
+def _answer(dispatch: Dispatch, request: AWSPreparedRequest) -> AWSResponse:
+    from botocore.awsrequest import AWSResponse
+
+    body: Any = request.body
+    if body is None:
+        data = b""
+    elif isinstance(body, str):
+        data = body.encode("utf-8")
+    elif isinstance(body, (bytes, bytearray)):
+        data = bytes(body)
+    else:
+        data = body.read()
+    raw_headers: Any = request.headers
+    headers = {
+        str(key): value.decode("latin-1") if isinstance(value, bytes) else str(value)
+        for key, value in raw_headers.items()
+    }
+    response = handle_request(
+        dispatch,
+        method=request.method,
+        path=urlsplit(request.url).path or "/",
+        headers=headers,
+        body=data,
+    )
+    headers_out: Any = response.headers
+    return AWSResponse(request.url, response.status, headers_out, _RawBody(response.body))

@@ -1,0 +1,5 @@
+"""Run the ``acmpca-issue`` command: ``python -m acmpca_issue --help``."""
+
+from acmpca_issue._cli import main
+
+raise SystemExit(main())

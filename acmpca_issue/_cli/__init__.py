@@ -1,0 +1,117 @@
+"""The ``acmpca-issue`` command: ``aws acm-pca issue-certificate``, compatible, and more.
+
+Example::
+
+    $ acmpca-issue issue-certificate --certificate-authority-arn ARN --csr file://csr.pem \\
+        --signing-algorithm SHA256WITHECDSA --validity Value=90,Type=DAYS --out-dir ./tls
+    $ python -m acmpca_issue demo
+
+Exit status: 0 success; 2 bad usage or input (nothing was sent); 1 the service, the network or
+writing the result failed; 130 interrupted (Ctrl-C). ``--debug`` adds the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from acmpca_issue._cli._args import PROG, build_parser
+from acmpca_issue._cli._output import UsageError
+
+__all__ = ["main"]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    stdout = sys.stdout
+    if args.command == "issue-certificate":
+        from acmpca_issue._cli._issue import issue_certificate
+
+        return issue_certificate(args, stdin=sys.stdin.buffer, stdout=stdout)
+    from acmpca_issue._cli import _commands
+
+    commands: dict[str, Callable[..., int]] = {
+        "get-certificate": _commands.get_certificate,
+        "create-csr": _commands.create_csr,
+        "parse-arn": _commands.parse_arn,
+        "demo": _commands.demo,
+        "local-ca": _commands.local_ca,
+    }
+    return commands[args.command](args, stdout=stdout)
+
+
+def _error_lines(error: BaseException, command: str) -> tuple[int, list[str]]:
+    """The exit status and the lines to print for an error, or re-raise one we do not know."""
+    from acmpca_issue._cli._issue import MEMBERS, WriteError, describe_problems
+    from acmpca_issue.exceptions import (
+        AcmPcaIssueError,
+        InvalidRequestError,
+        IssuanceTimeoutError,
+        ServiceError,
+    )
+
+    if isinstance(error, UsageError):
+        return EXIT_USAGE, [f"{PROG}: error: {line}" for line in error.message.splitlines()]
+    if isinstance(error, InvalidRequestError):
+        labels = {dest: option for dest, option, _, _ in MEMBERS}
+        text = describe_problems(error, labels)
+        return EXIT_USAGE, [f"{PROG}: error: {line}" for line in text.splitlines()]
+    if isinstance(error, ServiceError):
+        operation = error.operation or _OPERATIONS.get(command, command)
+        line = (
+            f"An error occurred ({error.code or 'ServiceError'}) when calling the {operation} "
+            f"operation: {error.message}"
+        )
+        if error.hint:
+            line = f"{line} ({error.hint})"
+        return EXIT_FAILED, [line]
+    if isinstance(error, IssuanceTimeoutError):
+        return EXIT_FAILED, [
+            f"{PROG}: error: {error}; fetch it later with: {PROG} get-certificate "
+            f"--certificate-arn {error.certificate_arn}"
+        ]
+    if isinstance(error, (AcmPcaIssueError, WriteError)):
+        return EXIT_FAILED, [f"{PROG}: error: {' '.join(str(error).split())}"]
+    raise error
+
+
+_OPERATIONS = {"issue-certificate": "IssueCertificate", "get-certificate": "GetCertificate"}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``acmpca-issue`` with ``argv`` (default: the process's arguments).
+
+    Returns:
+        The exit status: 0 success, 1 failed call, 2 bad usage or input, 130 interrupted.
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    except SystemExit as exit_:  # --help, or a usage error printed by argparse
+        return _exit_code(exit_.code)
+    debug = bool(getattr(args, "debug", False))
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        if debug:
+            traceback.print_exc()
+        print(file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:
+        status, lines = _error_lines(error, args.command)
+        if debug:
+            traceback.print_exc()
+        for line in lines:
+            print(line, file=sys.stderr)
+        return status
+
+
+def _exit_code(code: Any) -> int:
+    return code if isinstance(code, int) else EXIT_USAGE

@@ -1,0 +1,75 @@
+"""Option values from files: ``file://`` for any option, and every form ``--csr`` takes.
+
+Example::
+
+    read_option("file://request.json", "--cli-input-json")   # the file's text
+    read_csr("-", "--csr", stdin=sys.stdin.buffer)            # standard input's bytes
+
+``--csr`` bytes are never base64-decoded (the AWS CLI v2 trap): they go to
+:func:`~acmpca_issue.load_csr` as read, which takes PEM or DER, fixes ``NEW CERTIFICATE
+REQUEST`` headers and explains a CSR that was base64-encoded once too often.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import BinaryIO
+
+from acmpca_issue._cli._output import UsageError
+
+__all__ = ["read_csr", "read_option"]
+
+_PREFIXES = ("file://", "fileb://")
+
+
+def _path_of(value: str, prefix: str) -> str:
+    # As the AWS CLI: ~ and $VARS are expanded in the path.
+    return os.path.expandvars(os.path.expanduser(value[len(prefix) :]))
+
+
+def _read(path: str, option: str, shown: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise UsageError(f"{option}: cannot read {shown}: {error.strerror or error}") from None
+
+
+def read_option(value: str, option: str) -> str:
+    """An option's value, or the text of the file it names with ``file://`` or ``fileb://``.
+
+    Raises:
+        UsageError: the file cannot be read or is not UTF-8 text.
+    """
+    for prefix in _PREFIXES:
+        if value.startswith(prefix):
+            data = _read(_path_of(value, prefix), option, value)
+            try:
+                return data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise UsageError(f"{option}: {value} is not UTF-8 text") from None
+    return value
+
+
+def read_csr(value: str, option: str, *, stdin: BinaryIO) -> bytes:
+    """The bytes ``--csr`` names: a file (``file://``, ``fileb://`` or a path), ``-`` or PEM.
+
+    Raises:
+        UsageError: the file cannot be read, or the value is none of these.
+    """
+    if value == "-":
+        return stdin.read()
+    for prefix in _PREFIXES:
+        if value.startswith(prefix):
+            return _read(_path_of(value, prefix), option, value)
+    if "-----BEGIN" in value:
+        return value.encode("utf-8")
+    if os.path.exists(value):
+        return _read(value, option, repr(value))
+    if len(value) > 100 and ("\n" in value or not any(char.isspace() for char in value)):
+        # Not a file and long: most likely base64 text, which load_csr recognises and explains.
+        return value.encode("utf-8")
+    raise UsageError(
+        f"{option}: no such file {value!r}; give file://PATH, fileb://PATH, a path, - for "
+        "standard input, or the PEM text"
+    )

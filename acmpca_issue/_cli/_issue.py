@@ -1,0 +1,207 @@
+"""``acmpca-issue issue-certificate``: options to a checked request, then issue, wait or print.
+
+Example::
+
+    request = build_request(build_parser().parse_args([...]), stdin=sys.stdin.buffer)
+
+The request is built the AWS CLI's way: ``--cli-input-json`` first, each option on the command
+line replacing its member, structure options read as shorthand or JSON, and the result checked
+by :class:`~acmpca_issue.IssueCertificateRequest` before anything is sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
+
+from acmpca_issue._cli._blob import read_csr, read_option
+from acmpca_issue._cli._output import UsageError, compile_query, render
+from acmpca_issue._cli._skeleton import skeleton
+
+if TYPE_CHECKING:
+    from acmpca_issue._request import IssueCertificateRequest
+    from acmpca_issue.exceptions import InvalidRequestError
+
+__all__ = ["MEMBERS", "WriteError", "build_request", "describe_problems", "issue_certificate"]
+
+#: (argparse dest, option, AWS member, how the value is read), in the service model's order.
+MEMBERS: tuple[tuple[str, str, str, str], ...] = (
+    ("api_passthrough", "--api-passthrough", "ApiPassthrough", "ApiPassthrough"),
+    ("certificate_authority_arn", "--certificate-authority-arn", "CertificateAuthorityArn", ""),
+    ("csr", "--csr", "Csr", "csr"),
+    ("signing_algorithm", "--signing-algorithm", "SigningAlgorithm", ""),
+    ("template_arn", "--template-arn", "TemplateArn", ""),
+    ("validity", "--validity", "Validity", "Validity"),
+    ("validity_not_before", "--validity-not-before", "ValidityNotBefore", "Validity"),
+    ("idempotency_token", "--idempotency-token", "IdempotencyToken", ""),
+)
+_REQUIRED = ("certificate_authority_arn", "csr", "signing_algorithm", "validity")
+_OUT_FILES = ("cert.pem", "chain.pem", "fullchain.pem")
+_HEAD = re.compile(r"([a-z_]*)(.*)", re.DOTALL)
+
+
+class WriteError(Exception):
+    """The certificate was issued but could not be written: exit status 1, its ARN named."""
+
+
+def describe_problems(error: InvalidRequestError, labels: dict[str, str]) -> str:
+    """One line per problem, its field path turned into the option it came from.
+
+    Args:
+        error: the model's error, with snake_case paths (``validity.value``).
+        labels: the first path segment (a field name) -> how to name it (``--validity``).
+    """
+    lines = []
+    for problem in error.problems:
+        match = _HEAD.match(problem.path)
+        head, rest = (match.group(1), match.group(2).lstrip(".")) if match else ("", "")
+        label = labels.get(head)
+        if label is None:
+            parts = [problem.path] if problem.path else []
+        else:
+            parts = [label, rest] if rest else [label]
+        lines.append(": ".join([*parts, problem.message]))
+    return "\n".join(lines)
+
+
+def _structure(text: str, option: str, shape: str) -> object:
+    from acmpca_issue._shorthand import load_structure
+    from acmpca_issue.exceptions import InvalidRequestError
+
+    try:
+        return load_structure(read_option(text, option), shape)
+    except InvalidRequestError as error:
+        lines = []
+        for problem in error.problems:
+            path = problem.path.removeprefix(shape).lstrip(".")
+            lines.append(": ".join([option, *([path] if path else []), problem.message]))
+        raise UsageError("\n".join(lines)) from None
+
+
+def _input_json(text: str) -> dict[str, Any]:
+    loaded = read_option(text, "--cli-input-json")
+    try:
+        data = json.loads(loaded)
+    except RecursionError:
+        raise UsageError("--cli-input-json: invalid JSON: nested too deeply") from None
+    except ValueError as error:
+        raise UsageError(f"--cli-input-json: invalid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--cli-input-json: expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def build_request(args: argparse.Namespace, *, stdin: BinaryIO) -> IssueCertificateRequest:
+    """The checked request the options describe.
+
+    Raises:
+        UsageError: a required member is missing, an option's value cannot be read, or the
+            request is invalid (one line per problem, naming the option).
+    """
+    from acmpca_issue._request import IssueCertificateRequest
+    from acmpca_issue.exceptions import InvalidRequestError
+
+    data: dict[str, Any] = {}
+    labels: dict[str, str] = {}
+    by_key = {key: dest for dest, _, key, _ in MEMBERS}
+    if args.cli_input_json is not None:
+        for key, value in _input_json(args.cli_input_json).items():
+            data[key] = value
+            if key in by_key:
+                labels[by_key[key]] = f"--cli-input-json {key}"
+    for dest, option, key, kind in MEMBERS:
+        value = getattr(args, dest)
+        if value is None:
+            continue
+        if kind == "csr":
+            data[key] = read_csr(value, option, stdin=stdin)
+        elif kind:
+            data[key] = _structure(value, option, kind)
+        else:
+            data[key] = read_option(value, option)
+        labels[dest] = option
+    missing = [option for dest, option, key, _ in MEMBERS if dest in _REQUIRED and key not in data]
+    if missing:
+        raise UsageError(f"the following arguments are required: {', '.join(missing)}")
+    try:
+        return IssueCertificateRequest.from_api(data)
+    except InvalidRequestError as error:
+        if args.cli_input_json is not None:
+            labels[""] = "--cli-input-json"
+        raise UsageError(describe_problems(error, labels)) from None
+
+
+def _given(args: argparse.Namespace) -> bool:
+    return args.cli_input_json is not None or any(
+        getattr(args, dest) is not None for dest, _, _, _ in MEMBERS
+    )
+
+
+def _check_out_dir(directory: str, overwrite: bool) -> None:
+    if overwrite:
+        return
+    for name in _OUT_FILES:
+        path = os.path.join(directory, name)
+        if os.path.lexists(path):
+            raise UsageError(f"--out-dir: {path} exists; use --overwrite to replace it")
+
+
+def issue_certificate(args: argparse.Namespace, *, stdin: BinaryIO, stdout: TextIO) -> int:
+    """Run ``issue-certificate``; returns the exit status."""
+    output = getattr(args, "output", "json")
+    if args.generate_cli_skeleton is not None:
+        if args.generate_cli_skeleton == "output" and _given(args):
+            build_request(args, stdin=stdin)
+        stdout.write(skeleton(args.generate_cli_skeleton))
+        return 0
+    query = compile_query(getattr(args, "query", None))
+    request = build_request(args, stdin=stdin)
+    if args.dry_run:
+        from acmpca_issue._token import derive_idempotency_token
+
+        params: dict[str, Any] = dict(request.to_api())
+        params.setdefault("IdempotencyToken", derive_idempotency_token(params))
+        params["Csr"] = params["Csr"].decode("ascii")
+        stdout.write(render(params, output=output, query=query))
+        return 0
+    wait = args.wait or args.out_dir is not None
+    if args.out_dir is not None:
+        _check_out_dir(args.out_dir, args.overwrite)
+    from acmpca_issue._issuer import Issuer
+
+    issuer = Issuer.from_session(
+        region_name=getattr(args, "region", None) or request.certificate_authority_arn.region,
+        profile_name=getattr(args, "profile", None),
+        endpoint_url=getattr(args, "endpoint_url", None),
+        preflight=not args.no_preflight,
+        wait_timeout=args.wait_timeout,
+    )
+    result = issuer.issue(request, wait=wait)
+    if not wait:
+        stdout.write(render({"CertificateArn": str(result)}, output=output, query=query))
+        return 0
+    return write_issued(result, args, stdout=stdout, output=output, query=query)
+
+
+def write_issued(
+    issued: Any, args: argparse.Namespace, *, stdout: TextIO, output: str, query: Any
+) -> int:
+    """Print an issued certificate, or write it to ``--out-dir`` and print where."""
+    data: dict[str, object] = {"CertificateArn": str(issued.arn)}
+    if args.out_dir is not None:
+        try:
+            files = issued.write(args.out_dir, overwrite=args.overwrite)
+        except OSError as error:
+            raise WriteError(
+                f"cannot write the certificate {issued.arn} to {args.out_dir}: {error}"
+            ) from None
+        data["Files"] = {name: str(path) for name, path in files.items()}
+        stdout.write(render(data, output=output, query=query))
+        return 0
+    data["Certificate"] = issued.certificate_pem
+    data["CertificateChain"] = issued.chain_pem
+    stdout.write(render(data, output=output, query=query, text=issued.fullchain_pem))
+    return 0

@@ -489,3 +489,15 @@ def test_import_does_not_load_botocore() -> None:
     code = "import sys, acmpca_issue._arn; sys.exit('botocore' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], check=False)
     assert result.returncode == 0
+
+
+def test_module_examples() -> None:
+    """The examples in the modules' docstrings run as written."""
+    import doctest
+
+    from acmpca_issue import _arn, _templates
+
+    for module in (_arn, _templates):
+        result = doctest.testmod(module)
+        assert result.attempted > 0
+        assert result.failed == 0

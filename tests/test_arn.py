@@ -176,6 +176,8 @@ BAD_CA_ARNS = [
     (_ca(partition="aws-cn", region="us-east-1"), "region must match ^cn"),
     (_ca(partition="aws-us-gov", region="us-east-1"), "region must match ^us\\-gov"),
     (_ca(region="us-east-1a"), "region must match"),
+    # The placeholders of the AWS docs' CloudTrail and CLI examples are not an ARN.
+    (_ca(region="region", account="account"), "in partition 'aws', got 'region'"),
     (_ca(region="us-ea\u017ft-1"), "region must match"),
     (_ca(region="us-east-\u0661"), "region must match"),
     ("arn:aws:acm-pca:us-east-1", "account is missing"),
@@ -297,6 +299,9 @@ class TestConstruction:
             ((None, "us-east-1", "123456789012", CA_ID), "partition must be a str, got NoneType"),
             (("aws", "us-east-1", "123456789012", "nope"), "CA id must be a lowercase UUID"),
             (("aws", "us-gov-west-1", "123456789012", CA_ID), "region must match"),
+            (("aws", "us-east-1\n", "123456789012", CA_ID), "got 'us-east-1\\n'"),
+            (("aws", "us-east-1", "123456789012\n", CA_ID), "account must be 12 digits"),
+            (("aws", "us-east-1", "123456789012", CA_ID + "\n"), "CA id must be a lowercase"),
         ],
     )
     def test_bad_ca_parts(self, parts: tuple[object, ...], message: str) -> None:

@@ -117,6 +117,17 @@ def _check_validity(value: object) -> Validity:
     )
 
 
+def _check_not_before(value: object) -> Validity:
+    validity = _check_validity(value)
+    if validity.type is not ValidityType.ABSOLUTE:
+        raise InvalidRequestError(
+            "must be ABSOLUTE (seconds since 1970, Validity.absolute(...)), "
+            f"got {validity.type.value}",
+            path="type",
+        )
+    return validity
+
+
 def _check_passthrough(value: object) -> ApiPassthrough:
     if isinstance(value, ApiPassthrough):
         return value
@@ -187,7 +198,7 @@ class IssueCertificateRequest:
             "csr": load_csr,  # type: ignore[dict-item]
             "signing_algorithm": lambda v: coerce_enum(SigningAlgorithm, v, ""),
             "validity": _check_validity,
-            "validity_not_before": _check_validity,
+            "validity_not_before": _check_not_before,
             "template_arn": lambda v: _check_arn(v, TemplateArn.parse),
             "api_passthrough": _check_passthrough,
             "idempotency_token": _check_token,
@@ -225,13 +236,6 @@ class IssueCertificateRequest:
             )
         validity: Validity | None = checked.get("validity")
         not_before: Validity | None = checked.get("validity_not_before")
-        if not_before is not None and not_before.type is not ValidityType.ABSOLUTE:
-            problems.add(
-                "validity_not_before.type",
-                f"must be ABSOLUTE (seconds since 1970, Validity.absolute(...)), "
-                f"got {not_before.type.value}",
-            )
-            not_before = None
         if validity is None:
             return
         now = _clock()

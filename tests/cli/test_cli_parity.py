@@ -1,0 +1,280 @@
+"""Parity with the real AWS CLI: the same arguments send the same IssueCertificate body.
+
+Every case runs once through ``aws acm-pca issue-certificate`` (awscli from PyPI, in a child
+process) and once through ``acmpca-issue issue-certificate``, both against a recording server on
+127.0.0.1, and the two JSON bodies must be equal. The AWS CLI cases run in one child process
+(one interpreter start-up for all of them) through the AWS CLI's own ``main``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import RECORDED_CERT_ARN, RecordingServer, Result, subprocess_env
+
+pytest.importorskip("awscli")
+
+CA = (
+    "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
+    "12345678-1234-1234-1234-123456789012"
+)
+TEMPLATE = "arn:aws:acm-pca:::template/EndEntityCertificate_APIPassthrough/V1"
+BASE = ["--certificate-authority-arn", CA, "--signing-algorithm", "SHA256WITHECDSA"]
+NESTED = (
+    "Subject={CommonName=a,Organization=b},Extensions={SubjectAlternativeNames="
+    "[{DnsName=a.example},{DnsName=b.example}],KeyUsage={DigitalSignature=true}}"
+)
+RICH = (
+    "Subject={Country=DE,CommonName='svc, primary'},Extensions={KeyUsage={DigitalSignature=true,"
+    "KeyEncipherment=false},ExtendedKeyUsage=[{ExtendedKeyUsageType=SERVER_AUTH},"
+    "{ExtendedKeyUsageType=CLIENT_AUTH}],CertificatePolicies=[{CertPolicyId=1.3.6.1.4.1.99,"
+    "PolicyQualifiers=[{PolicyQualifierId=CPS,Qualifier={CpsUri=https://example.com/cps}}]}],"
+    "CustomExtensions=[{ObjectIdentifier=1.3.6.1.4.1.99.1,Value=BQA=,Critical=true}],"
+    "SubjectAlternativeNames=[{IpAddress=10.0.0.1},{Rfc822Name=a@example.com},"
+    "{UniformResourceIdentifier=spiffe://example/svc},"
+    "{DirectoryName={CustomAttributes=[{ObjectIdentifier=2.5.4.45,Value=x}]}}]}"
+)
+
+# Each case: an id and the arguments after "issue-certificate"; {csr}, {pem}, {dir} are filled in.
+CASES: list[tuple[str, list[str]]] = [
+    ("shorthand", [*BASE, "--csr", "file://{csr}", "--validity", "Value=365,Type=DAYS"]),
+    ("reversed", [*BASE, "--csr", "file://{csr}", "--validity", "Type=DAYS,Value=365"]),
+    ("quoted", [*BASE, "--csr", "file://{csr}", "--validity", "Value='90',Type=\"MONTHS\""]),
+    ("spaces", [*BASE, "--csr", "file://{csr}", "--validity", "Value = 2 , Type = YEARS "]),
+    ("json", [*BASE, "--csr", "file://{csr}", "--validity", '{"Value": 30, "Type": "DAYS"}']),
+    (
+        "end-date",
+        [*BASE, "--csr", "fileb://{csr}", "--validity", "Value=20351231235959,Type=END_DATE"],
+    ),
+    ("pem-text", [*BASE, "--csr", "{pem}", "--validity", "Value=1,Type=DAYS"]),
+    (
+        "not-before",
+        [
+            *BASE,
+            "--csr",
+            "file://{csr}",
+            "--validity",
+            "Value=2000000000,Type=ABSOLUTE",
+            "--validity-not-before",
+            "Value=1900000000,Type=ABSOLUTE",
+        ],
+    ),
+    (
+        "passthrough",
+        [
+            *BASE,
+            "--csr",
+            "file://{csr}",
+            "--validity",
+            "Value=7,Type=DAYS",
+            "--template-arn",
+            TEMPLATE,
+            "--api-passthrough",
+            NESTED,
+        ],
+    ),
+    (
+        "passthrough-rich",
+        [
+            *BASE,
+            "--csr",
+            "file://{csr}",
+            "--validity",
+            "Value=7,Type=DAYS",
+            "--template-arn",
+            TEMPLATE,
+            "--api-passthrough",
+            RICH,
+        ],
+    ),
+    (
+        "passthrough-json",
+        [
+            *BASE,
+            "--csr",
+            "file://{csr}",
+            "--validity",
+            "Value=7,Type=DAYS",
+            "--template-arn",
+            TEMPLATE,
+            "--api-passthrough",
+            '{"Extensions": {"KeyUsage": {"KeyAgreement": true}}, "Subject": {"Title": "t"}}',
+        ],
+    ),
+    ("files", [*BASE, "--csr", "file://{csr}", "--validity", "file://{dir}/validity.txt"]),
+    ("input-json", ["--cli-input-json", "file://{dir}/request.json"]),
+    (
+        "input-json-override",
+        [
+            "--cli-input-json",
+            "file://{dir}/request.json",
+            "--validity",
+            "Value=5,Type=YEARS",
+            "--signing-algorithm",
+            "SHA384WITHECDSA",
+            "--csr",
+            "file://{csr}",
+        ],
+    ),
+]
+
+_BATCH = """
+import json, sys
+from awscli.clidriver import create_clidriver
+for argv in json.load(sys.stdin):
+    status = create_clidriver().main(argv)
+    print("STATUS", status, flush=True)
+"""
+
+
+def _fill(args: list[str], directory: Path) -> list[str]:
+    csr = directory / "csr.pem"
+    pem = csr.read_text()
+    return [
+        a.replace("{csr}", str(csr)).replace("{pem}", pem).replace("{dir}", str(directory))
+        for a in args
+    ]
+
+
+def _case_args(args: list[str], token: str, server: RecordingServer) -> list[str]:
+    return [
+        *args,
+        "--idempotency-token",
+        token,
+        "--endpoint-url",
+        server.url,
+        "--region",
+        "us-east-1",
+    ]
+
+
+@pytest.fixture(scope="module")
+def parity_dir(tmp_path_factory: pytest.TempPathFactory, csr_pem: bytes) -> Path:
+    """The CSR, a shorthand file and a --cli-input-json file."""
+    directory = tmp_path_factory.mktemp("parity")
+    (directory / "csr.pem").write_bytes(csr_pem)
+    (directory / "validity.txt").write_text("Value=10,Type=DAYS")
+    request = {
+        "CertificateAuthorityArn": CA,
+        "Csr": csr_pem.decode(),
+        "SigningAlgorithm": "SHA256WITHECDSA",
+        "Validity": {"Value": 365, "Type": "DAYS"},
+        "IdempotencyToken": "from-json",
+    }
+    (directory / "request.json").write_text(json.dumps(request))
+    return directory
+
+
+@pytest.fixture(scope="module")
+def aws_bodies(recording_server: RecordingServer, parity_dir: Path) -> dict[str, dict[str, Any]]:
+    """The body the AWS CLI sent for each case, from one child process."""
+    recording_server.clear()
+    argvs = [
+        [
+            "acm-pca",
+            "issue-certificate",
+            *_case_args(_fill(args, parity_dir), name, recording_server),
+        ]
+        for name, args in CASES
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", _BATCH],
+        input=json.dumps(argvs),
+        capture_output=True,
+        text=True,
+        env=subprocess_env(parity_dir),
+        timeout=300,
+        check=False,
+    )
+    statuses = [line for line in done.stdout.splitlines() if line.startswith("STATUS")]
+    assert statuses == ["STATUS 0"] * len(CASES), done.stdout + done.stderr
+    bodies = recording_server.bodies()
+    assert len(bodies) == len(CASES)
+    return {name: body for (name, _), body in zip(CASES, bodies, strict=True)}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[name for name, _ in CASES])
+def test_same_body_as_the_aws_cli(
+    case: tuple[str, list[str]],
+    aws_bodies: dict[str, dict[str, Any]],
+    recorder: RecordingServer,
+    parity_dir: Path,
+    run: Any,
+) -> None:
+    """acmpca-issue sends exactly the body the AWS CLI sends for the same arguments."""
+    name, args = case
+    filled = _fill(args, parity_dir)
+    result: Result = run("issue-certificate", *_case_args(filled, name, recorder), "--no-preflight")
+    assert result.status == 0, result.err
+    assert result.json() == {"CertificateArn": RECORDED_CERT_ARN}
+    (body,) = recorder.bodies()
+    assert body == _known_differences(aws_bodies[name])
+
+
+def _known_differences(body: dict[str, Any]) -> dict[str, Any]:
+    """The AWS CLI's body with our one deliberate difference applied.
+
+    ``KeyUsage`` members given as ``false`` are sent by the AWS CLI and left out by us; a key
+    usage bit is off unless set, so the service reads both the same.
+    """
+    key_usage = body.get("ApiPassthrough", {}).get("Extensions", {}).get("KeyUsage")
+    if key_usage is None:
+        return body
+    copy = json.loads(json.dumps(body))
+    copy["ApiPassthrough"]["Extensions"]["KeyUsage"] = {k: v for k, v in key_usage.items() if v}
+    return copy
+
+
+def test_false_key_usage_is_the_one_difference(aws_bodies: dict[str, dict[str, Any]]) -> None:
+    """The rich case exercises the difference: the AWS CLI sent KeyEncipherment=false."""
+    key_usage = aws_bodies["passthrough-rich"]["ApiPassthrough"]["Extensions"]["KeyUsage"]
+    assert key_usage == {"DigitalSignature": True, "KeyEncipherment": False}
+    assert _known_differences(aws_bodies["passthrough-rich"]) != aws_bodies["passthrough-rich"]
+    assert _known_differences(aws_bodies["shorthand"]) == aws_bodies["shorthand"]
+
+
+def test_input_json_overrides_are_applied(aws_bodies: dict[str, dict[str, Any]]) -> None:
+    """The override case really overrode: the command line wins over the JSON (in both)."""
+    body = aws_bodies["input-json-override"]
+    assert body["Validity"] == {"Value": 5, "Type": "YEARS"}
+    assert body["SigningAlgorithm"] == "SHA384WITHECDSA"
+    assert body["IdempotencyToken"] == "input-json-override"
+    assert aws_bodies["input-json"]["Validity"] == {"Value": 365, "Type": "DAYS"}
+
+
+def test_we_add_a_token_where_the_aws_cli_sends_none(
+    recorder: RecordingServer, csr_file: Path, aws_cli: Any, run: Any
+) -> None:
+    """Without --idempotency-token the AWS CLI sends none; we send one derived from the request.
+
+    Everything else in the body is the same, and the token is stable for the same request, so a
+    retried command does not issue twice.
+    """
+    args = [
+        "issue-certificate",
+        *BASE,
+        "--csr",
+        f"file://{csr_file}",
+        "--validity",
+        "Value=365,Type=DAYS",
+        "--endpoint-url",
+        recorder.url,
+        "--region",
+        "us-east-1",
+    ]
+    done = aws_cli("acm-pca", *args)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == {"CertificateArn": RECORDED_CERT_ARN}
+    assert run(*args, "--no-preflight").status == 0
+    assert run(*args, "--no-preflight").status == 0
+    theirs, ours, again = recorder.bodies()
+    assert "IdempotencyToken" not in theirs
+    token = ours.pop("IdempotencyToken")
+    assert len(token) == 36
+    assert again.pop("IdempotencyToken") == token
+    assert ours == theirs

@@ -14,6 +14,7 @@ ThrottlingException reaches the caller at once instead of after botocore's backo
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -40,6 +41,14 @@ class _RawBody:
         yield self._body
 
 
+@functools.cache
+def _loader() -> Any:
+    """One botocore data loader for every client: models are read and parsed once."""
+    from botocore.loaders import create_loader
+
+    return create_loader()
+
+
 def make_client(
     dispatch: Dispatch, *, region_name: str = "us-east-1", config: Config | None = None
 ) -> Any:
@@ -51,12 +60,14 @@ def make_client(
         config: Extra botocore ``Config`` merged over the defaults (no retries, JSON protocol).
 
     Returns:
-        A fresh botocore client from its own session, with static fake credentials.
+        A fresh botocore client from its own session (sharing one model loader), with static
+        fake credentials.
     """
     import botocore.session
     from botocore.config import Config
 
     session = botocore.session.Session()
+    session.register_component("data_loader", _loader())
     session.set_credentials("local", "local")
     defaults = Config(retries={"total_max_attempts": 1, "mode": "standard"})
     client = session.create_client(

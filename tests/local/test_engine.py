@@ -244,6 +244,25 @@ class TestImport:
             )
             assert error.code == "MalformedCertificateException"
 
+    def test_reimport_keeps_status(self, engine_clock: tuple[Engine, FakeClock]) -> None:
+        """Importing a new certificate into an ACTIVE root keeps it ACTIVE with the new one."""
+        engine, clock = engine_clock
+        arn = _create(engine)
+        engine.handle(
+            "ImportCertificateAuthorityCertificate",
+            {"CertificateAuthorityArn": arn, "Certificate": _self_sign(engine, arn)},
+        )
+        clock.advance(hours=2)
+        renewed = _self_sign(engine, arn)
+        engine.handle(
+            "ImportCertificateAuthorityCertificate",
+            {"CertificateAuthorityArn": arn, "Certificate": renewed},
+        )
+        described = _describe(engine, arn)
+        assert described["Status"] == "ACTIVE"
+        assert described["LastStateChangeAt"] == START
+        assert described["NotBefore"] == START + timedelta(hours=1)
+
     def test_mismatch(self, engine_clock: tuple[Engine, FakeClock]) -> None:
         """A certificate for another key is CertificateMismatchException."""
         engine, _ = engine_clock
@@ -398,6 +417,25 @@ class TestMisc:
         """issue_delay must be a non-negative number."""
         with pytest.raises(error, match="issue_delay"):
             Engine(issue_delay=delay)  # type: ignore[arg-type]
+
+    def test_serial_collision_draws_again(
+        self, engine_clock: tuple[Engine, FakeClock], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A serial the CA already used is never reused."""
+        import secrets
+
+        engine, _ = engine_clock
+        pca_arn = _create(engine)
+        engine.handle(
+            "ImportCertificateAuthorityCertificate",
+            {"CertificateAuthorityArn": pca_arn, "Certificate": _self_sign(engine, pca_arn)},
+        )
+        draws = iter([5, 5, 6])
+        monkeypatch.setattr(secrets, "randbelow", lambda _: next(draws))
+        one = issue(engine, pca_arn)
+        two = issue(engine, pca_arn)
+        assert one.serial_number == (1 << 124) + 5
+        assert two.serial_number == (1 << 124) + 6
 
     def test_reprs_hold_no_key(self) -> None:
         """Neither the engine nor a CA record shows key material."""

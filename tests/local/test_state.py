@@ -106,6 +106,32 @@ def test_file_modes(tmp_path: Path) -> None:
         assert b"PRIVATE KEY" not in (state / name).read_bytes()
 
 
+def test_pending_ca_survives(tmp_path: Path) -> None:
+    """A CA still waiting for its certificate is kept, and can finish after a restart."""
+    state = tmp_path / "state"
+    pca = LocalPrivateCA(state_dir=state)
+    arn = pca.engine.handle(
+        "CreateCertificateAuthority",
+        {
+            "CertificateAuthorityConfiguration": {
+                "KeyAlgorithm": "ML_DSA_44",
+                "SigningAlgorithm": "ML_DSA_44",
+                "Subject": {"CommonName": "Later"},
+            },
+            "CertificateAuthorityType": "ROOT",
+        },
+    )["CertificateAuthorityArn"]
+    again = LocalPrivateCA(state_dir=state)
+    assert repr(again.engine._store) == f"StateStore({str(state)!r})"
+    described = again.engine.handle(
+        "DescribeCertificateAuthority", {"CertificateAuthorityArn": arn}
+    )["CertificateAuthority"]
+    assert described["Status"] == "PENDING_CERTIFICATE"
+    assert "NotAfter" not in described
+    csr = again.engine.handle("GetCertificateAuthorityCsr", {"CertificateAuthorityArn": arn})
+    assert csr["Csr"].startswith("-----BEGIN CERTIFICATE REQUEST-----")
+
+
 def test_not_a_directory(tmp_path: Path) -> None:
     """A state_dir that is a file is InvalidRequestError at path state_dir."""
     path = tmp_path / "file"

@@ -336,6 +336,20 @@ class TestPassthrough:
         assert _ext(cert, NETSCAPE_COMMENT) is not None
         assert cert.subject.rfc4514_string() == "CN=csr.example"
 
+    def test_long_other_name(self, world: tuple[LocalPrivateCA, FakeClock, str]) -> None:
+        """An OtherName value over 127 bytes gets a long-form DER length."""
+        value = "u" * 200
+        api = {
+            "Extensions": {
+                "SubjectAlternativeNames": [{"OtherName": {"TypeId": "1.2.3", "Value": value}}]
+            }
+        }
+        cert = _issue(world, "EndEntityCertificate_APIPassthrough", ApiPassthrough=api)
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+        assert list(san) == [
+            x509.OtherName(ObjectIdentifier("1.2.3"), b"\x0c\x81\xc8" + value.encode())
+        ]
+
     def test_custom_subject_attributes(self, world: tuple[LocalPrivateCA, FakeClock, str]) -> None:
         """Custom attributes make the whole subject."""
         api = {
@@ -385,6 +399,18 @@ class TestPassthrough:
                 "more than once",
             ),
             ({"Subject": {"Country": "USA"}}, "country"),
+            (
+                {
+                    "Subject": {
+                        "CustomAttributes": [{"ObjectIdentifier": "2.5.4.6", "Value": "USA"}]
+                    }
+                },
+                "Invalid subject",
+            ),
+            (
+                {"Extensions": {"SubjectAlternativeNames": [{"DnsName": "bücher.example"}]}},
+                "Invalid general name",
+            ),
         ],
     )
     def test_invalid_passthrough(

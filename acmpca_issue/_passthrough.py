@@ -179,6 +179,16 @@ class _Model:
     def _check_whole(self, problems: Problems) -> None:
         """Rules across fields; the default has none."""
 
+    def __repr__(self) -> str:
+        """The members that differ from their defaults, so a GeneralName shows its one name."""
+        defaults = attrs.fields_dict(type(self))  # type: ignore[arg-type]
+        shown = ", ".join(
+            f"{member.name}={getattr(self, member.name)!r}"
+            for member in self._MEMBERS
+            if getattr(self, member.name) is not defaults[member.name].default
+        )
+        return f"{type(self).__name__}({shown})"
+
     def to_api(self) -> dict[str, Any]:
         """The AWS shape (PascalCase keys), with only the members that are set."""
         return {
@@ -300,7 +310,7 @@ def _count_set(model: _Model) -> list[str]:
     return [m.name for m in model._MEMBERS if getattr(model, m.name) is not None]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Qualifier(_Model):
     """A policy qualifier: the URI of a certification practice statement (at most 256)."""
 
@@ -309,7 +319,7 @@ class Qualifier(_Model):
     _MEMBERS = (_Member("cps_uri", "CpsUri", _text(256), required=True),)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class PolicyQualifierInfo(_Model):
     """A qualifier of a certificate policy (``policy_qualifier_id`` is ``CPS``)."""
 
@@ -322,7 +332,7 @@ class PolicyQualifierInfo(_Model):
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class PolicyInformation(_Model):
     """A certificate policy: its OID and 1-20 optional qualifiers."""
 
@@ -337,7 +347,7 @@ class PolicyInformation(_Model):
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ExtendedKeyUsage(_Model):
     """One extended key usage: a named type or an OID, exactly one of the two."""
 
@@ -360,7 +370,7 @@ class ExtendedKeyUsage(_Model):
             )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class KeyUsage(_Model):
     """The key usage bits; each defaults to false (only the true ones are sent)."""
 
@@ -402,7 +412,7 @@ def _base64_value(value: object, path: str, problems: Problems) -> object:
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class CustomExtension(_Model):
     """An X.509 extension given by OID and base64 DER value (``bytes`` are base64-encoded)."""
 
@@ -417,7 +427,7 @@ class CustomExtension(_Model):
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class CustomAttribute(_Model):
     """A subject attribute given by OID (``2.5.4.3`` is the common name) and a 1-256 value."""
 
@@ -456,7 +466,7 @@ _STANDARD_SUBJECT = (
 )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Subject(_Model):
     """A distinguished name (``ASN1Subject``): standard fields, or custom attributes alone."""
 
@@ -493,7 +503,7 @@ class Subject(_Model):
             )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class OtherName(_Model):
     """An ``otherName`` general name: a type OID and a value (at most 256)."""
 
@@ -506,7 +516,7 @@ class OtherName(_Model):
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class EdiPartyName(_Model):
     """An ``ediPartyName`` general name."""
 
@@ -534,7 +544,7 @@ def _ip(value: object, path: str, problems: Problems) -> object:
     return value
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class GeneralName(_Model):
     """One name of a SAN list; exactly one member is set.
 
@@ -611,7 +621,7 @@ class GeneralName(_Model):
         return cls(edi_party_name=EdiPartyName(party_name=party_name, name_assigner=name_assigner))
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class Extensions(_Model):
     """The X.509 extensions to set; each list holds 1 to its limit (20 or 150) items."""
 
@@ -638,7 +648,7 @@ class Extensions(_Model):
     )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False)
 class ApiPassthrough(_Model):
     """Subject and extensions applied by an ``APIPassthrough``/``APICSRPassthrough`` template."""
 

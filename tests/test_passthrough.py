@@ -151,6 +151,24 @@ class TestShape:
         """OIDs matching the model's pattern are accepted."""
         assert CustomExtension(object_identifier=oid, value="AA==").object_identifier == oid
 
+    def test_repr_shows_what_is_set(self) -> None:
+        """The repr leaves out members at their defaults but keeps an explicit False."""
+        passthrough = ApiPassthrough(
+            extensions=Extensions(
+                key_usage=KeyUsage(crl_sign=True),
+                subject_alternative_names=[GeneralName.dns("a.example")],
+                custom_extensions=[
+                    CustomExtension(object_identifier="1.2", value="AA==", critical=False)
+                ],
+            )
+        )
+        assert repr(passthrough) == (
+            "ApiPassthrough(extensions=Extensions(key_usage=KeyUsage(crl_sign=True), "
+            "subject_alternative_names=(GeneralName(dns_name='a.example'),), "
+            "custom_extensions=(CustomExtension(object_identifier='1.2', value='AA==', "
+            "critical=False),)))"
+        )
+
     def test_edi_without_assigner(self) -> None:
         """The name assigner is optional."""
         assert EdiPartyName(party_name="p").to_api() == {"PartyName": "p"}

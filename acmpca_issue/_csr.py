@@ -108,6 +108,14 @@ _EKU_OIDS: dict[ExtendedKeyUsageType, x509.ObjectIdentifier] = {
 }
 
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\Z")
+_HOST = re.compile(
+    r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\Z"
+)
+# A lowercase ASCII host name (or wildcard) that needs no encoding (length checked apart).
+_PLAIN_HOST = re.compile(
+    r"(?:\*\.)?[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+    r"(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*\Z"
+)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _OID = re.compile(r"[0-2](?:\.(?:0|[1-9][0-9]*))+\Z")
 
@@ -124,16 +132,15 @@ def _encode_host(host: str) -> str:
     except UnicodeError as error:
         raise ValueError(f"cannot be IDNA-encoded ({error})") from None
     ascii_host = ascii_host.lower()
-    labels = ascii_host.split(".")
     if len(ascii_host) > 253:
         raise ValueError("is longer than 253 characters")
-    for label in labels:
-        if not _LABEL.match(label):
-            raise ValueError(
-                f"has an invalid label {label!r} (1-63 letters, digits, '-' or '_', "
-                "not starting or ending with '-')"
-            )
-    if labels[-1].isdigit():
+    if not _HOST.match(ascii_host):
+        label = next(label for label in ascii_host.split(".") if not _LABEL.match(label))
+        raise ValueError(
+            f"has an invalid label {label!r} (1-63 letters, digits, '-' or '_', "
+            "not starting or ending with '-')"
+        )
+    if ascii_host.rpartition(".")[2].isdigit():
         raise ValueError("is neither an IP address nor a DNS name (all-numeric last label)")
     return ascii_host
 
@@ -168,16 +175,23 @@ def parse_identity(text: str) -> x509.GeneralName:
     Raises:
         ValueError: the string is empty or fits none of the forms.
     """
+    if (
+        len(text) <= 253
+        and _PLAIN_HOST.match(text)
+        and not (text[-1].isdigit() and text.rpartition(".")[2].isdigit())
+    ):
+        return x509.DNSName(text)  # the common case, already canonical
     if not text or text.strip() != text:
         raise ValueError("is empty or has leading/trailing spaces")
     if "://" in text or text.lower().startswith("urn:"):
         if not _SCHEME.match(text):
             raise ValueError("looks like a URI but has no valid scheme")
         return _uri(text)
-    try:
-        return x509.IPAddress(ipaddress.ip_address(text))
-    except ValueError:
-        pass
+    if ":" in text or text[-1].isdigit():  # skip the costly failed parse for host names
+        try:
+            return x509.IPAddress(ipaddress.ip_address(text))
+        except ValueError:
+            pass
     if "@" in text:
         return _email(text)
     return _dns_name(text)
@@ -202,8 +216,12 @@ def _subject_from(
     subject: x509.Name | Mapping[str, str | Sequence[str]] | None, common_name: str | None
 ) -> x509.Name:
     attributes: list[x509.NameAttribute[Any]] = []
-    if isinstance(subject, x509.Name):
+    if subject is None:
+        pass
+    elif isinstance(subject, x509.Name):
         attributes.extend(subject)
+        for attribute in subject.get_attributes_for_oid(NameOID.COMMON_NAME):
+            _check_common_name(str(attribute.value), "subject")
     elif isinstance(subject, Mapping):
         for key, value in subject.items():
             oid = _SUBJECT_OIDS.get(str(key).lower())
@@ -220,12 +238,14 @@ def _subject_from(
                         path=f"subject.{key}",
                     )
                 attributes.append(_name_attribute(oid, item, f"subject.{key}"))
-    elif subject is not None:
+    else:
         raise InvalidRequestError(
             f"must be an x509.Name or a mapping of attribute names, got {type(subject).__name__}",
             path="subject",
         )
     if common_name is not None:
+        if not attributes and type(common_name) is str and 0 < len(common_name) <= MAX_COMMON_NAME:
+            return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
         if not _is_text(common_name):
             raise InvalidRequestError("must be a non-empty str", path="common_name")
         if any(a.oid == NameOID.COMMON_NAME for a in attributes):
@@ -233,9 +253,6 @@ def _subject_from(
                 "the subject already has a common name; give it once", path="common_name"
             )
         attributes.append(_name_attribute(NameOID.COMMON_NAME, common_name, "common_name"))
-    for attribute in attributes:
-        if attribute.oid == NameOID.COMMON_NAME:
-            _check_common_name(str(attribute.value), "subject")
     return x509.Name(attributes)
 
 

@@ -47,6 +47,7 @@ MLDSA_MIN_CRYPTOGRAPHY = "50.0"
 """The cryptography release this library needs for ML-DSA keys and ML-DSA-signed CSRs."""
 
 _RSA_SIZES = {2048: KeyAlgorithm.RSA_2048, 3072: KeyAlgorithm.RSA_3072, 4096: KeyAlgorithm.RSA_4096}
+_SIZE_OF = {algorithm: size for size, algorithm in _RSA_SIZES.items()}
 _CURVES: dict[str, KeyAlgorithm] = {
     "secp256r1": KeyAlgorithm.EC_prime256v1,
     "secp384r1": KeyAlgorithm.EC_secp384r1,
@@ -62,6 +63,9 @@ _MLDSA_CLASSES = {
     KeyAlgorithm.ML_DSA_65: "MLDSA65",
     KeyAlgorithm.ML_DSA_87: "MLDSA87",
 }
+
+# Hash objects are immutable; share them.
+_SHA256, _SHA384, _SHA512 = hashes.SHA256(), hashes.SHA384(), hashes.SHA512()
 
 ACCEPTED_KEY_ALGORITHMS = (
     "RSA 2048, 3072 or 4096 bits; EC P-256 (prime256v1), P-384 (secp384r1) or P-521 "
@@ -119,11 +123,13 @@ def generate_private_key(
             sign ML-DSA CSRs (the message names the release needed).
     """
     chosen = coerce_enum(KeyAlgorithm, algorithm, "key_algorithm")
-    if chosen.family == "RSA":
-        return rsa.generate_private_key(public_exponent=65537, key_size=int(chosen.value[4:]))
-    if chosen.family == "EC":
-        return ec.generate_private_key(_CURVE_OF[chosen]())
-    if chosen.family == "ML_DSA":
+    curve = _CURVE_OF.get(chosen)
+    if curve is not None:
+        return ec.generate_private_key(curve())
+    size = _SIZE_OF.get(chosen)
+    if size is not None:
+        return rsa.generate_private_key(public_exponent=65537, key_size=size)
+    if chosen in _MLDSA_CLASSES:
         reason = mldsa_unsupported_reason()
         if reason is not None:
             raise InvalidRequestError(reason, path="key_algorithm")
@@ -166,9 +172,9 @@ def hash_for(algorithm: KeyAlgorithm) -> hashes.SHA256 | hashes.SHA384 | hashes.
     signs the message itself).
     """
     if algorithm is KeyAlgorithm.EC_secp384r1:
-        return hashes.SHA384()
+        return _SHA384
     if algorithm is KeyAlgorithm.EC_secp521r1:
-        return hashes.SHA512()
-    if algorithm.family == "ML_DSA":
+        return _SHA512
+    if algorithm in _MLDSA_CLASSES:
         return None
-    return hashes.SHA256()
+    return _SHA256

@@ -2,6 +2,7 @@
 
 Example::
 
+    >>> from datetime import datetime, timezone
     >>> Validity.days(90).to_api()
     {'Value': 90, 'Type': 'DAYS'}
     >>> Validity.parse("Value=1,Type=MONTHS") == Validity.months(1)

@@ -108,5 +108,5 @@ def _on_sigterm(stop: threading.Event) -> Any:
     return signal.signal(signal.SIGTERM, handler)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no cover - run by the subprocess test
     sys.exit(main())

@@ -14,7 +14,7 @@ import sys
 import threading
 from typing import Any, TextIO
 
-from acmpca_issue._cli._issue import describe_problems, write_issued
+from acmpca_issue._cli._issue import WriteError, describe_problems, write_issued
 from acmpca_issue._cli._output import UsageError, compile_query, render
 
 __all__ = ["create_csr", "demo", "get_certificate", "local_ca", "parse_arn"]
@@ -152,7 +152,12 @@ def demo(args: argparse.Namespace, *, stdout: TextIO) -> int:
     """Run ``demo``; returns the exit status of the demo."""
     from acmpca_issue._demo import run_demo
 
-    return int(run_demo(args.out_dir, stdout=stdout))
+    try:
+        return int(run_demo(args.out_dir, stdout=stdout))
+    except FileExistsError as error:
+        raise UsageError(f"--out-dir: {error.filename or error} exists") from None
+    except OSError as error:
+        raise WriteError(f"cannot write the demo's files: {error}") from None
 
 
 def _block() -> None:

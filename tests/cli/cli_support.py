@@ -24,6 +24,7 @@ class Recorded:
 
     target: str
     body: dict[str, Any]
+    authorization: str = ""
 
 
 @dataclass
@@ -50,7 +51,8 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length", "0"))
         body = json.loads(self.rfile.read(length) or b"{}")
         target = self.headers.get("X-Amz-Target", "")
-        self.server.recording.requests.append(Recorded(target, body))
+        authorization = self.headers.get("Authorization", "")
+        self.server.recording.requests.append(Recorded(target, body, authorization))
         if target.endswith(".IssueCertificate"):
             status, answer = 200, {"CertificateArn": RECORDED_CERT_ARN}
         else:
@@ -113,3 +115,12 @@ def subprocess_env(tmp_path: Path) -> dict[str, str]:
         PYTHONWARNINGS="ignore",
     )
     return env
+
+
+@dataclass
+class LocalCa:
+    """A local Private CA served over HTTP, with one ACTIVE EC root CA."""
+
+    pca: Any
+    endpoint_url: str
+    ca_arn: str

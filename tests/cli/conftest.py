@@ -7,12 +7,17 @@ import io
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import RecordingServer, Result, recording_server_running, subprocess_env
+from cli_support import (
+    LocalCa,
+    RecordingServer,
+    Result,
+    recording_server_running,
+    subprocess_env,
+)
 
 from acmpca_issue._cli import main
 
@@ -37,15 +42,6 @@ def csr_file(tmp_path: Path, csr_pem: bytes) -> Path:
     path = tmp_path / "csr.pem"
     path.write_bytes(csr_pem)
     return path
-
-
-@dataclass
-class LocalCa:
-    """A local Private CA served over HTTP, with one ACTIVE EC root CA."""
-
-    pca: Any
-    endpoint_url: str
-    ca_arn: str
 
 
 @pytest.fixture(scope="session")

@@ -225,7 +225,7 @@ def _known_differences(body: dict[str, Any]) -> dict[str, Any]:
     key_usage = body.get("ApiPassthrough", {}).get("Extensions", {}).get("KeyUsage")
     if key_usage is None:
         return body
-    copy = json.loads(json.dumps(body))
+    copy: dict[str, Any] = json.loads(json.dumps(body))
     copy["ApiPassthrough"]["Extensions"]["KeyUsage"] = {k: v for k, v in key_usage.items() if v}
     return copy
 

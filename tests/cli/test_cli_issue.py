@@ -1,0 +1,579 @@
+"""``acmpca-issue issue-certificate`` through ``main(argv)``: input forms, errors, output."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_support import RECORDED_CERT_ARN, LocalCa, RecordingServer
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+
+CA = (
+    "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
+    "12345678-1234-1234-1234-123456789012"
+)
+REQUEST = ["--certificate-authority-arn", CA, "--signing-algorithm", "SHA256WITHECDSA"]
+VALIDITY = ["--validity", "Value=30,Type=DAYS"]
+
+
+def dry(run: Any, *argv: str, stdin: bytes = b"") -> Any:
+    """Run issue-certificate --dry-run with the base request options."""
+    return run("issue-certificate", *REQUEST, *VALIDITY, *argv, "--dry-run", stdin=stdin)
+
+
+class TestSkeleton:
+    """--generate-cli-skeleton prints deterministic, valid templates."""
+
+    def test_input_is_deterministic_and_valid(
+        self, run: Any, tmp_path: Path, csr_pem: bytes
+    ) -> None:
+        """Filled in with a CA ARN and a CSR, the input skeleton passes --cli-input-json."""
+        first = run("issue-certificate", "--generate-cli-skeleton")
+        again = run("issue-certificate", "--generate-cli-skeleton", "input")
+        assert first.status == again.status == 0
+        assert first.out == again.out
+        template = first.json()
+        assert template == {
+            "CertificateAuthorityArn": "",
+            "Csr": "",
+            "SigningAlgorithm": "SHA256WITHECDSA",
+            "Validity": {"Value": 365, "Type": "DAYS"},
+        }
+        template.update(CertificateAuthorityArn=CA, Csr=csr_pem.decode())
+        path = tmp_path / "request.json"
+        path.write_text(json.dumps(template))
+        result = run("issue-certificate", "--cli-input-json", f"file://{path}", "--dry-run")
+        assert result.status == 0, result.err
+        assert result.json()["Validity"] == {"Value": 365, "Type": "DAYS"}
+
+    def test_output_shape(self, run: Any) -> None:
+        """The output skeleton is the response shape, a well-formed certificate ARN."""
+        from acmpca_issue import CertificateArn
+
+        result = run("issue-certificate", "--generate-cli-skeleton", "output")
+        assert result.status == 0
+        (arn,) = result.json().values()
+        assert CertificateArn.parse(arn).serial_hex == "e8cbd2bedb122329f97706bcfec990f8"
+
+    def test_output_checks_given_options(self, run: Any) -> None:
+        """With request options, `output` checks them first, like the AWS CLI."""
+        result = run(
+            "issue-certificate", "--generate-cli-skeleton", "output", "--validity", "Value=1"
+        )
+        assert result.status == 2
+        assert "the following arguments are required" in result.err
+        assert result.out == ""
+
+    def test_bad_choice(self, run: Any) -> None:
+        """Only input and output are accepted."""
+        result = run("issue-certificate", "--generate-cli-skeleton", "yaml-input")
+        assert result.status == 2
+        assert "invalid choice" in result.err
+
+
+class TestCsrForms:
+    """--csr takes files, standard input and PEM text, in PEM or DER, and fixes what it can."""
+
+    def expect_canonical(self, result: Any, csr_pem: bytes) -> None:
+        assert result.status == 0, result.err
+        assert result.json()["Csr"] == csr_pem.decode()
+
+    @pytest.mark.parametrize("prefix", ["file://", "fileb://", ""])
+    def test_pem_file(self, run: Any, csr_file: Path, csr_pem: bytes, prefix: str) -> None:
+        """file://, fileb:// and a plain path read the file's bytes as they are."""
+        self.expect_canonical(dry(run, "--csr", f"{prefix}{csr_file}"), csr_pem)
+
+    def test_der_file(self, run: Any, tmp_path: Path, csr: Any, csr_pem: bytes) -> None:
+        """A DER file is sent as PEM (the AWS CLI would send DER, which the service rejects)."""
+        path = tmp_path / "csr.der"
+        path.write_bytes(csr.public_bytes(serialization.Encoding.DER))
+        self.expect_canonical(dry(run, "--csr", f"fileb://{path}"), csr_pem)
+
+    def test_stdin(self, run: Any, csr_pem: bytes) -> None:
+        """- reads standard input."""
+        self.expect_canonical(dry(run, "--csr", "-", stdin=csr_pem), csr_pem)
+
+    def test_pem_text(self, run: Any, csr_pem: bytes) -> None:
+        """The PEM text itself is taken as is (never base64-decoded, the AWS CLI v2 trap)."""
+        self.expect_canonical(dry(run, "--csr", csr_pem.decode()), csr_pem)
+
+    def test_new_header(self, run: Any, csr_pem: bytes, tmp_path: Path) -> None:
+        """A NEW CERTIFICATE REQUEST header (Windows tools) is fixed."""
+        path = tmp_path / "new.csr"
+        path.write_bytes(csr_pem.replace(b"CERTIFICATE REQUEST", b"NEW CERTIFICATE REQUEST"))
+        self.expect_canonical(dry(run, "--csr", f"file://{path}"), csr_pem)
+
+    def test_double_base64_file(self, run: Any, csr_pem: bytes, tmp_path: Path) -> None:
+        """A file holding base64 of the PEM is recognised and explained."""
+        path = tmp_path / "csr.b64"
+        path.write_bytes(base64.encodebytes(csr_pem))
+        result = dry(run, "--csr", f"file://{path}")
+        assert result.status == 2
+        assert result.err.startswith("acmpca-issue: error: --csr: ")
+        assert "base64-encoded once too often" in result.err
+
+    def test_double_base64_text(self, run: Any, csr_pem: bytes) -> None:
+        """Base64 of the PEM given as the value itself is explained too."""
+        result = dry(run, "--csr", base64.b64encode(csr_pem).decode())
+        assert result.status == 2
+        assert "base64-encoded once too often" in result.err
+
+    def test_missing_path(self, run: Any) -> None:
+        """A value that is no file, -, nor PEM names the forms --csr takes."""
+        result = dry(run, "--csr", "nope.pem")
+        assert result.status == 2
+        assert result.err == (
+            "acmpca-issue: error: --csr: no such file 'nope.pem'; give file://PATH, "
+            "fileb://PATH, a path, - for standard input, or the PEM text\n"
+        )
+
+    def test_missing_file_url(self, run: Any, tmp_path: Path) -> None:
+        """An unreadable file:// names the file and why."""
+        result = dry(run, "--csr", f"file://{tmp_path}/missing.pem")
+        assert result.status == 2
+        assert "--csr: cannot read file://" in result.err
+        assert "No such file or directory" in result.err
+
+    def test_not_a_csr(self, run: Any, tmp_path: Path) -> None:
+        """A readable file that is not a CSR is refused before sending."""
+        path = tmp_path / "junk.pem"
+        path.write_bytes(b"hello")
+        result = dry(run, "--csr", str(path))
+        assert result.status == 2
+        assert result.err.startswith("acmpca-issue: error: --csr: not a CSR")
+
+
+class TestStructureOptions:
+    """Shorthand and JSON mistakes give one line naming the option and the text."""
+
+    def test_shorthand_syntax(self, run: Any, csr_file: Path) -> None:
+        """A syntax error names the option, what was expected, where, and the text."""
+        result = run(
+            "issue-certificate",
+            *REQUEST,
+            "--csr",
+            str(csr_file),
+            "--validity",
+            "Value",
+            "--dry-run",
+        )
+        assert result.status == 2
+        assert result.err == (
+            "acmpca-issue: error: --validity: expected '=' but found end of text at "
+            "position 5 in 'Value'\n"
+        )
+
+    def test_not_an_integer(self, run: Any, csr_file: Path) -> None:
+        """A Value that is not an integer names the member (the AWS CLI's message does not)."""
+        result = run(
+            "issue-certificate",
+            *REQUEST,
+            "--csr",
+            str(csr_file),
+            "--validity",
+            "Value=1y,Type=DAYS",
+        )
+        assert result.status == 2
+        assert (
+            result.err == "acmpca-issue: error: --validity: Value: expected an integer, got '1y'\n"
+        )
+
+    def test_wrong_case_keys(self, run: Any, csr_file: Path) -> None:
+        """Keys are case-sensitive, as in the AWS CLI; each unknown key gets a line."""
+        result = dry(run, "--csr", str(csr_file), "--validity", "value=1,type=DAYS")
+        assert result.status == 2
+        lines = result.err.splitlines()
+        assert lines == [
+            "acmpca-issue: error: --validity: value: unknown key 'value', must be one of: "
+            "Value, Type",
+            "acmpca-issue: error: --validity: type: unknown key 'type', must be one of: "
+            "Value, Type",
+        ]
+
+    def test_invalid_json(self, run: Any, csr_file: Path) -> None:
+        """JSON needs double quotes, as in the AWS CLI."""
+        result = dry(run, "--csr", str(csr_file), "--validity", "{'Value': 1}")
+        assert result.status == 2
+        assert result.err.startswith("acmpca-issue: error: --validity: invalid JSON: Expecting")
+
+    def test_model_problem_is_named_by_option(self, run: Any, csr_file: Path) -> None:
+        """A value the request model refuses is reported under the option it came from."""
+        result = dry(run, "--csr", str(csr_file), "--validity", "Value=0,Type=DAYS")
+        assert result.status == 2
+        assert result.err.startswith("acmpca-issue: error: --validity: value: ")
+
+    def test_several_problems_one_line_each(self, run: Any, csr_file: Path) -> None:
+        """Every problem is listed, each on its own line, each naming its option."""
+        result = run(
+            "issue-certificate",
+            "--certificate-authority-arn",
+            "arn:aws:acm-pca:us-east-1:123:certificate-authority/x",
+            "--csr",
+            str(csr_file),
+            "--signing-algorithm",
+            "SHA1WITHRSA",
+            "--validity",
+            "Value=1,Type=WEEKS",
+            "--dry-run",
+        )
+        assert result.status == 2
+        lines = result.err.splitlines()
+        assert len(lines) >= 3
+        assert all(line.startswith("acmpca-issue: error: --") for line in lines)
+        joined = "\n".join(lines)
+        for option in ("--certificate-authority-arn", "--signing-algorithm", "--validity"):
+            assert f"error: {option}" in joined
+
+    def test_passthrough_needs_a_template(self, run: Any, csr_file: Path) -> None:
+        """ApiPassthrough without a passthrough template is refused, not silently ignored."""
+        result = dry(run, "--csr", str(csr_file), "--api-passthrough", "Subject={CommonName=x}")
+        assert result.status == 2
+        assert result.err.startswith("acmpca-issue: error: --api-passthrough: is ignored by")
+
+    def test_option_from_file(self, run: Any, csr_file: Path, tmp_path: Path) -> None:
+        """Any option takes file://, read as UTF-8 text."""
+        token = tmp_path / "token.txt"
+        token.write_text("from-a-file")
+        result = dry(run, "--csr", str(csr_file), "--idempotency-token", f"file://{token}")
+        assert result.json()["IdempotencyToken"] == "from-a-file"
+
+    def test_option_file_not_text(self, run: Any, csr_file: Path, tmp_path: Path) -> None:
+        """A file:// that is not UTF-8 is named."""
+        token = tmp_path / "token.bin"
+        token.write_bytes(b"\xff\xfe")
+        result = dry(run, "--csr", str(csr_file), "--idempotency-token", f"file://{token}")
+        assert result.status == 2
+        assert result.err.endswith("is not UTF-8 text\n")
+
+
+class TestCliInputJson:
+    """--cli-input-json: text or file://, overridden by options; its problems are named."""
+
+    def test_text_with_override(self, run: Any, csr_pem: bytes) -> None:
+        """Options on the command line replace the JSON's members."""
+        text = json.dumps(
+            {
+                "CertificateAuthorityArn": CA,
+                "Csr": csr_pem.decode(),
+                "SigningAlgorithm": "SHA256WITHECDSA",
+                "Validity": {"Value": 365, "Type": "DAYS"},
+            }
+        )
+        result = run(
+            "issue-certificate",
+            "--cli-input-json",
+            text,
+            "--validity",
+            "Value=2,Type=DAYS",
+            "--dry-run",
+        )
+        assert result.status == 0, result.err
+        assert result.json()["Validity"] == {"Value": 2, "Type": "DAYS"}
+
+    def test_problem_names_the_json_member(self, run: Any, csr_pem: bytes) -> None:
+        """A bad member of the JSON is named as such."""
+        text = json.dumps(
+            {
+                "CertificateAuthorityArn": CA,
+                "Csr": csr_pem.decode(),
+                "SigningAlgorithm": "SHA256WITHECDSA",
+                "Validity": {"Value": 0, "Type": "DAYS"},
+                "Extra": 1,
+            }
+        )
+        result = run("issue-certificate", "--cli-input-json", text, "--dry-run")
+        assert result.status == 2
+        lines = result.err.splitlines()
+        assert any(
+            line.startswith("acmpca-issue: error: --cli-input-json Validity: value")
+            for line in lines
+        )
+        assert any(
+            line.startswith("acmpca-issue: error: --cli-input-json: unknown key 'Extra'")
+            for line in lines
+        )
+
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [
+            ("{", "--cli-input-json: invalid JSON: Expecting property name"),
+            ("[1]", "--cli-input-json: expected a JSON object, got list"),
+            ("[" * 100000, "--cli-input-json: invalid JSON: nested too deeply"),
+        ],
+    )
+    def test_not_a_json_object(self, run: Any, text: str, message: str) -> None:
+        """Text that is not a JSON object is refused with the option named."""
+        result = run("issue-certificate", "--cli-input-json", text)
+        assert result.status == 2
+        assert result.err.startswith(f"acmpca-issue: error: {message}")
+
+    def test_missing_required(self, run: Any) -> None:
+        """Without the JSON, the AWS CLI's required options are required."""
+        result = run("issue-certificate", "--validity", "Value=1,Type=DAYS")
+        assert result.status == 2
+        assert result.err == (
+            "acmpca-issue: error: the following arguments are required: "
+            "--certificate-authority-arn, --csr, --signing-algorithm\n"
+        )
+
+
+class TestDryRun:
+    """--dry-run prints the exact botocore parameters and sends nothing."""
+
+    def test_params(
+        self, run: Any, csr_file: Path, csr_pem: bytes, recorder: RecordingServer
+    ) -> None:
+        """The parameters, in the model's order, with the token the Issuer would derive."""
+        from acmpca_issue import IssueCertificateRequest
+        from acmpca_issue._token import derive_idempotency_token
+
+        result = dry(run, "--csr", str(csr_file), "--endpoint-url", recorder.url)
+        assert result.status == 0
+        params = result.json()
+        assert list(params) == [
+            "CertificateAuthorityArn",
+            "Csr",
+            "SigningAlgorithm",
+            "Validity",
+            "IdempotencyToken",
+        ]
+        request = IssueCertificateRequest(
+            certificate_authority_arn=CA,
+            csr=csr_pem,
+            signing_algorithm="SHA256WITHECDSA",
+            validity={"Value": 30, "Type": "DAYS"},
+        )
+        assert params["IdempotencyToken"] == derive_idempotency_token(request.to_api())
+        assert recorder.requests == []
+
+    def test_query(self, run: Any, csr_file: Path) -> None:
+        """--query and --output text apply to the parameters."""
+        result = dry(run, "--csr", str(csr_file), "--query", "Validity.Value", "--output", "text")
+        assert result.out == "30\n"
+
+
+class TestAgainstRecordingServer:
+    """What is sent, and what is printed, without waiting."""
+
+    def args(self, recorder: RecordingServer, csr_file: Path) -> list[str]:
+        return [
+            "issue-certificate",
+            *REQUEST,
+            *VALIDITY,
+            "--csr",
+            str(csr_file),
+            "--endpoint-url",
+            recorder.url,
+            "--no-preflight",
+        ]
+
+    def test_json_text_query(self, run: Any, recorder: RecordingServer, csr_file: Path) -> None:
+        """JSON like the AWS CLI; text is the bare ARN; --query selects."""
+        base = self.args(recorder, csr_file)
+        assert run(*base).out == f'{{\n    "CertificateArn": "{RECORDED_CERT_ARN}"\n}}\n'
+        assert run(*base, "--output", "text").out == f"{RECORDED_CERT_ARN}\n"
+        assert run(*base, "--query", "CertificateArn").out == f'"{RECORDED_CERT_ARN}"\n'
+        assert run(*base, "--query", "Nothing").out == "null\n"
+        assert len(recorder.bodies()) == 4
+
+    def test_bad_query_sends_nothing(
+        self, run: Any, recorder: RecordingServer, csr_file: Path
+    ) -> None:
+        """An invalid --query is a usage error found before sending."""
+        result = run(*self.args(recorder, csr_file), "--query", "[")
+        assert result.status == 2
+        assert result.err.startswith(
+            "acmpca-issue: error: --query: invalid JMESPath expression '['"
+        )
+        assert recorder.requests == []
+
+    def test_region_from_the_ca_arn(
+        self, run: Any, recorder: RecordingServer, csr_file: Path
+    ) -> None:
+        """Without --region the request is signed for the CA's own region, not the default."""
+        west = CA.replace("us-east-1", "eu-west-1")
+        args = [a if a != CA else west for a in self.args(recorder, csr_file)]
+        assert run(*args).status == 0
+        assert "/eu-west-1/acm-pca/" in recorder.requests[-1].authorization
+        assert run(*args, "--region", "eu-central-1").status == 0
+        assert "/eu-central-1/acm-pca/" in recorder.requests[-1].authorization
+
+    def test_global_options_before_the_command(
+        self, run: Any, recorder: RecordingServer, csr_file: Path
+    ) -> None:
+        """Global options may come before the subcommand, as with `aws --region ...`."""
+        result = run("--output", "text", *self.args(recorder, csr_file))
+        assert result.out == f"{RECORDED_CERT_ARN}\n"
+
+    def test_service_error(self, run: Any, recorder: RecordingServer, csr_file: Path) -> None:
+        """A service error is one line in the AWS CLI's words, exit status 1."""
+        result = run(*self.args(recorder, csr_file)[:-1])  # preflight calls Describe..., refused
+        assert result.status == 1
+        assert result.err == (
+            "An error occurred (InvalidRequestException) when calling the "
+            "DescribeCertificateAuthority operation: not recorded\n"
+        )
+
+    def test_unreachable(self, run: Any, csr_file: Path) -> None:
+        """No answer from the endpoint is exit status 1 with one line."""
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        result = run(
+            "issue-certificate",
+            *REQUEST,
+            *VALIDITY,
+            "--csr",
+            str(csr_file),
+            "--endpoint-url",
+            f"http://127.0.0.1:{port}",
+            "--no-preflight",
+        )
+        assert result.status == 1
+        assert result.err.startswith("acmpca-issue: error: ")
+        assert len(result.err.splitlines()) == 1
+
+
+class TestWithLocalCa:
+    """Issuing for real from a local Private CA over HTTP."""
+
+    def args(self, local_ca: LocalCa, csr_file: Path, *more: str) -> list[str]:
+        return [
+            "issue-certificate",
+            "--certificate-authority-arn",
+            local_ca.ca_arn,
+            "--csr",
+            f"file://{csr_file}",
+            "--signing-algorithm",
+            "SHA256WITHECDSA",
+            "--validity",
+            "Value=7,Type=DAYS",
+            "--endpoint-url",
+            local_ca.endpoint_url,
+            *more,
+        ]
+
+    def test_wait_json(self, run: Any, local_ca: LocalCa, csr_file: Path, csr: Any) -> None:
+        """--wait prints the ARN, the certificate and its chain; the certificate fits the CSR."""
+        result = run(*self.args(local_ca, csr_file, "--wait"))
+        assert result.status == 0, result.err
+        data = result.json()
+        assert list(data) == ["CertificateArn", "Certificate", "CertificateChain"]
+        certificate = x509.load_pem_x509_certificate(data["Certificate"].encode())
+        assert certificate.public_key() == csr.public_key()
+        assert data["CertificateArn"].endswith(f"/certificate/{certificate.serial_number:032x}")
+
+    def test_wait_text_is_pem(self, run: Any, local_ca: LocalCa, csr_file: Path) -> None:
+        """--output text prints the certificate, then its chain, as PEM."""
+        result = run(*self.args(local_ca, csr_file, "--wait", "--output", "text"))
+        certificates = x509.load_pem_x509_certificates(result.out.encode())
+        assert len(certificates) == 2
+        assert certificates[0].issuer == certificates[1].subject
+
+    def test_out_dir(self, run: Any, local_ca: LocalCa, csr_file: Path, tmp_path: Path) -> None:
+        """--out-dir writes the three files, refuses to overwrite, and --overwrite replaces."""
+        out = tmp_path / "tls"
+        result = run(*self.args(local_ca, csr_file, "--out-dir", str(out)))
+        assert result.status == 0, result.err
+        assert result.json()["Files"] == {
+            name: str(out / name) for name in ("cert.pem", "chain.pem", "fullchain.pem")
+        }
+        assert len(x509.load_pem_x509_certificates((out / "fullchain.pem").read_bytes())) == 2
+        again = run(*self.args(local_ca, csr_file, "--out-dir", str(out)))
+        assert again.status == 2
+        assert again.err == (
+            f"acmpca-issue: error: --out-dir: {out / 'cert.pem'} exists; use --overwrite to "
+            "replace it\n"
+        )
+        assert run(*self.args(local_ca, csr_file, "--out-dir", str(out), "--overwrite")).status == 0
+
+    def test_out_dir_not_writable(
+        self, run: Any, local_ca: LocalCa, csr_file: Path, tmp_path: Path
+    ) -> None:
+        """If the files cannot be written, the issued certificate's ARN is still printed."""
+        blocker = tmp_path / "file"
+        blocker.write_text("")
+        result = run(*self.args(local_ca, csr_file, "--out-dir", str(blocker / "sub")))
+        assert result.status == 1
+        assert result.err.startswith("acmpca-issue: error: cannot write the certificate arn:aws:")
+
+    def test_preflight(self, run: Any, local_ca: LocalCa, csr_file: Path) -> None:
+        """The preflight refuses an algorithm that does not fit the CA's key: exit 2."""
+        args = self.args(local_ca, csr_file)
+        args[args.index("SHA256WITHECDSA")] = "SHA256WITHRSA"
+        result = run(*args)
+        assert result.status == 2
+        assert result.err.startswith("acmpca-issue: error: --signing-algorithm: SHA256WITHRSA ")
+        refused = run(*args, "--no-preflight")
+        assert refused.status == 1
+        assert refused.err.startswith(
+            "An error occurred (InvalidArgsException) when calling the IssueCertificate operation: "
+        )
+        assert "(check that the signing algorithm fits" in refused.err
+
+    def test_timeout(self, run: Any, csr_file: Path) -> None:
+        """Not ready within --wait-timeout: exit 1, with how to fetch it later."""
+        from acmpca_issue.local import LocalPrivateCA
+
+        pca = LocalPrivateCA(issue_delay=3600)
+        slow = LocalCa(pca=pca, endpoint_url="", ca_arn=str(pca.create_root_ca()))
+        with pca.serve() as server:
+            slow.endpoint_url = server.endpoint_url
+            result = run(*self.args(slow, csr_file, "--wait", "--wait-timeout", "0.3"))
+        assert result.status == 1
+        assert "fetch it later with: acmpca-issue get-certificate --certificate-arn arn:" in (
+            result.err
+        )
+
+
+class TestInterruptsAndDebug:
+    """Ctrl-C is 130; --debug adds the traceback; unknown failures are not hidden."""
+
+    def test_ctrl_c(self, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        """KeyboardInterrupt ends with status 130."""
+        from acmpca_issue._cli import _issue
+
+        def interrupted(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(_issue, "build_request", interrupted)
+        assert run("issue-certificate").status == 130
+        debug = run("issue-certificate", "--debug")
+        assert debug.status == 130
+        assert "Traceback" in debug.err
+
+    def test_debug_traceback(self, run: Any, csr_file: Path) -> None:
+        """--debug (before or after the command) shows the traceback, then the error line."""
+        for argv in (
+            ["--debug", "issue-certificate", *REQUEST, "--csr", str(csr_file), "--validity", "x"],
+            ["issue-certificate", *REQUEST, "--csr", str(csr_file), "--validity", "x", "--debug"],
+        ):
+            result = run(*argv)
+            assert result.status == 2
+            assert "Traceback" in result.err
+            assert result.err.splitlines()[-1].startswith("acmpca-issue: error: --validity:")
+
+    def test_unexpected_error_propagates(self, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A bug is not turned into a tidy line: it propagates."""
+        from acmpca_issue._cli import _issue
+
+        def broken(*args: object, **kwargs: object) -> None:
+            raise RuntimeError("bug")
+
+        monkeypatch.setattr(_issue, "build_request", broken)
+        with pytest.raises(RuntimeError, match="bug"):
+            run("issue-certificate")
+
+
+def test_key_files_are_private(run: Any, tmp_path: Path) -> None:
+    """create-csr writes key.pem readable by the owner only."""
+    result = run("create-csr", "svc.example", "--out-dir", str(tmp_path / "k"))
+    assert result.status == 0
+    assert os.stat(tmp_path / "k" / "key.pem").st_mode & 0o777 == 0o600

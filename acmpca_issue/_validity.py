@@ -25,7 +25,6 @@ from typing_extensions import Self
 
 from acmpca_issue._enums import ValidityType, coerce_enum
 from acmpca_issue._problems import Problems
-from acmpca_issue._shorthand import parse_shorthand
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = ["Validity"]
@@ -243,6 +242,8 @@ class Validity:
             except (ValueError, RecursionError) as error:
                 raise InvalidRequestError(f"invalid JSON: {error}") from None
         else:
+            from acmpca_issue._shorthand import parse_shorthand  # only needed here
+
             data = _shorthand_value(parse_shorthand(stripped))
         return cls.from_api(data)
 

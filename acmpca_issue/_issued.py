@@ -262,7 +262,7 @@ class IssuedCertificate:
             )
         problems.extend(self._chain_problems())
         if csr is None and request is not None:
-            csr = _request_csr(request)
+            csr = request.csr
         if csr is not None and _public_der(csr.public_key()) != _public_der(
             self.certificate.public_key()
         ):
@@ -347,15 +347,6 @@ class IssuedCertificate:
             for label, value in self.summary().items()
         )
         return f"<table class='acmpca-issued-certificate'>{rows}</table>"
-
-
-def _request_csr(request: Any) -> x509.CertificateSigningRequest:
-    csr = request.csr
-    if isinstance(csr, x509.CertificateSigningRequest):
-        return csr
-    from acmpca_issue._csr import load_csr
-
-    return load_csr(csr)
 
 
 def _key_pem(private_key: Any) -> bytes:

@@ -50,9 +50,11 @@ class MiniCa:
         days: int = 90,
     ) -> x509.Certificate:
         issued = issued_at or datetime.now(timezone.utc)
+        builder = x509.CertificateBuilder()
+        for extension in csr.extensions:
+            builder = builder.add_extension(extension.value, extension.critical)
         return (
-            x509.CertificateBuilder()
-            .subject_name(csr.subject)
+            builder.subject_name(csr.subject)
             .issuer_name(self.certificate.subject)
             .public_key(csr.public_key())
             .serial_number(serial)

@@ -135,4 +135,4 @@ def test_botocore_retry_modes_and_limit_exceeded() -> None:
     """What the docs say: standard mode would retry LimitExceededException; hence our own."""
     from botocore.retries.standard import ThrottledRetryableChecker
 
-    assert "LimitExceededException" in ThrottledRetryableChecker._THROTTLED_ERROR_CODES
+    assert "LimitExceededException" in vars(ThrottledRetryableChecker)["_THROTTLED_ERROR_CODES"]

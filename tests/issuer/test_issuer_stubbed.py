@@ -513,3 +513,22 @@ class TestVerification:
         with pytest.raises(VerificationError, match="unreadable ARN") as caught:
             make_issuer(client, clock, preflight=False).issue(request_)
         assert caught.value.certificate_arn == bad  # type: ignore[attr-defined]
+
+
+class _Exploding:
+    """A client whose calls raise something that is not a botocore error."""
+
+    def issue_certificate(self, **_: Any) -> Any:
+        raise KeyError("bug in a client wrapper")
+
+    def get_certificate(self, **_: Any) -> Any:
+        raise KeyError("bug in a client wrapper")
+
+
+def test_foreign_exceptions_pass_through(request_: IssueCertificateRequest) -> None:
+    """Exceptions that are not botocore's are not translated or retried."""
+    issuer = Issuer(_Exploding(), preflight=False)
+    with pytest.raises(KeyError):
+        issuer.issue(request_)
+    with pytest.raises(KeyError):
+        issuer.get_certificate(CERT_ARN)

@@ -703,12 +703,13 @@ _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1---
 
 def _parse_pem(raw: bytes) -> x509.CertificateSigningRequest:
     raw = raw.replace(b"NEW CERTIFICATE REQUEST-----", b"CERTIFICATE REQUEST-----")
-    block = _PEM_BLOCK.search(raw)
-    if block is None:
+    blocks = list(_PEM_BLOCK.finditer(raw))
+    if not blocks:
         raise InvalidCsrError("not a CSR: the PEM block is incomplete or its END line is wrong")
-    if block.group(1) != b"CERTIFICATE REQUEST":
-        kind = block.group(1).decode("ascii")
-        raise InvalidCsrError(f"not a CSR: the PEM block is a {kind}, not a CERTIFICATE REQUEST")
+    block = next((b for b in blocks if b.group(1) == b"CERTIFICATE REQUEST"), None)
+    if block is None:
+        kinds = ", ".join(sorted({b.group(1).decode("ascii") for b in blocks}))
+        raise InvalidCsrError(f"not a CSR: the PEM holds {kinds}, not a CERTIFICATE REQUEST")
     try:
         return x509.load_pem_x509_csr(block.group(0))
     except ValueError as error:

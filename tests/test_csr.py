@@ -624,6 +624,13 @@ class TestLoadAccepts:
             assert load_csr(data) == csr  # type: ignore[arg-type]
         assert load_csr(csr) is csr
 
+    def test_csr_after_other_blocks(
+        self, csr: x509.CertificateSigningRequest, csr_pem: bytes
+    ) -> None:
+        """A file with a key block before the CSR block (key + CSR in one file) loads the CSR."""
+        key = b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n"
+        assert load_csr(key + csr_pem) == csr
+
     def test_new_certificate_request_header(
         self, csr: x509.CertificateSigningRequest, csr_pem: bytes
     ) -> None:
@@ -764,7 +771,7 @@ class TestLoadRefuses:
             ),
             (
                 b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
-                "is a CERTIFICATE, not",
+                "holds CERTIFICATE, not",
             ),
             (
                 b"-----BEGIN CERTIFICATE REQUEST-----\nAAAA\n-----END CERTIFICATE REQUEST-----\n",
@@ -827,6 +834,17 @@ class TestFuzz:
         """Arbitrary text."""
         with pytest.raises(InvalidCsrError):
             load_csr(data)
+
+    @settings(max_examples=100, deadline=None)
+    @given(
+        st.binary(max_size=400),
+        st.sampled_from(["CERTIFICATE REQUEST", "NEW CERTIFICATE REQUEST", "X"]),
+    )
+    def test_pem_wrapped_bytes(self, body: bytes, kind: str) -> None:
+        """Arbitrary bytes inside a PEM block."""
+        text = f"-----BEGIN {kind}-----\n{base64.encodebytes(body).decode()}-----END {kind}-----\n"
+        with pytest.raises(InvalidCsrError):
+            load_csr(text)
 
     @settings(max_examples=100, deadline=None)
     @given(st.data())

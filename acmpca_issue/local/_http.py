@@ -13,6 +13,7 @@ error body; the server never sends an HTML page. Each connection carries one req
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import json
 import logging
@@ -54,6 +55,7 @@ def _json_error(status: int, code: str, message: str) -> WireResponse:
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: _Server
     server_version = "acmpca-issue-local"
+    timeout = 60  # seconds a client may stay silent on an open connection
     sys_version = ""
 
     def version_string(self) -> str:
@@ -135,7 +137,30 @@ class _Server(http.server.ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.dispatch = dispatch
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Track the connection so :meth:`stop_reading` can wake an idle handler."""
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        """Forget the connection, then close it."""
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def stop_reading(self) -> None:
+        """End reading on every open connection: an idle client cannot hold ``close()`` up,
+        while a handler that has read its request still writes its answer."""
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RD)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Log a connection-level failure (e.g. the client hung up) at debug level."""
@@ -185,6 +210,7 @@ class LocalServer:
             self._closed = True
         self._server.shutdown()
         self._thread.join()
+        self._server.stop_reading()
         self._server.server_close()
 
     def __enter__(self) -> LocalServer:

@@ -6,6 +6,7 @@ import http.client
 import io
 import json
 import socket
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -334,6 +335,21 @@ class TestHttp:
         assert not running._thread.is_alive()
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", running.port))
+
+    def test_idle_client_does_not_hold_close(self, toy: Toy) -> None:
+        """A client that connects and says nothing does not keep close() waiting."""
+        running = serve(toy)
+        idle = socket.create_connection((running.host, running.port), timeout=5)
+        try:
+            status, _, _ = raw(running, "GET")  # the idle connection has been accepted
+            assert status == 405
+            closer = threading.Thread(target=running.close)
+            closer.start()
+            closer.join(timeout=10)
+            assert not closer.is_alive()
+            assert idle.recv(1) == b""
+        finally:
+            idle.close()
 
     def test_ipv6_loopback(self, toy: Toy) -> None:
         """An IPv6 host is bound with AF_INET6 and bracketed in the URL."""

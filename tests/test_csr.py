@@ -713,13 +713,27 @@ class TestLoadRefuses:
     @pytest.mark.parametrize(
         ("make", "described"),
         [
-            (lambda: rsa.generate_private_key(65537, 1024), "RSA with 1024 bits"),  # noqa: S505
-            (lambda: rsa.generate_private_key(65537, 2560), "RSA with 2560 bits"),
-            (ed25519.Ed25519PrivateKey.generate, "Ed25519"),
-            (ed448.Ed448PrivateKey.generate, "Ed448"),
-            (lambda: dsa.generate_private_key(2048), "DSA with 2048 bits"),
-            (lambda: ec.generate_private_key(ec.SECP256K1()), "EC on curve secp256k1"),
-            (lambda: ec.generate_private_key(ec.BrainpoolP384R1()), "EC on curve brainpoolP384r1"),
+            pytest.param(
+                lambda: rsa.generate_private_key(65537, 1024),  # noqa: S505
+                "RSA with 1024 bits",
+                id="rsa1024",
+            ),
+            pytest.param(
+                lambda: rsa.generate_private_key(65537, 2560), "RSA with 2560 bits", id="rsa2560"
+            ),
+            pytest.param(ed25519.Ed25519PrivateKey.generate, "Ed25519", id="ed25519"),
+            pytest.param(ed448.Ed448PrivateKey.generate, "Ed448", id="ed448"),
+            pytest.param(lambda: dsa.generate_private_key(2048), "DSA with 2048 bits", id="dsa"),
+            pytest.param(
+                lambda: ec.generate_private_key(ec.SECP256K1()),
+                "EC on curve secp256k1",
+                id="secp256k1",
+            ),
+            pytest.param(
+                lambda: ec.generate_private_key(ec.BrainpoolP384R1()),
+                "EC on curve brainpoolP384r1",
+                id="brainpool",
+            ),
         ],
     )
     def test_key_types(self, make: object, described: str) -> None:

@@ -33,7 +33,7 @@ def _openssl(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProc
     )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def bundles() -> dict[KeyAlgorithm, CsrBundle]:
     """One bundle per OpenSSL-readable key type, with every SAN kind and both usages."""
     return {

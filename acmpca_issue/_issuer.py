@@ -35,7 +35,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import attrs
 
@@ -181,9 +181,21 @@ class Issuer:
 
     # Issuing --------------------------------------------------------------------------------
 
+    @overload
+    def issue(
+        self, request: IssueCertificateRequest, *, wait: Literal[True] = ..., verify: bool = ...
+    ) -> IssuedCertificate: ...
+    @overload
+    def issue(
+        self, request: IssueCertificateRequest, *, wait: Literal[False], verify: bool = ...
+    ) -> CertificateArn: ...
+    @overload
+    def issue(
+        self, request: IssueCertificateRequest, *, wait: bool, verify: bool = ...
+    ) -> IssuedCertificate | CertificateArn: ...
     def issue(
         self, request: IssueCertificateRequest, *, wait: bool = True, verify: bool = True
-    ) -> Any:
+    ) -> IssuedCertificate | CertificateArn:
         """Issue a certificate; by default wait for it, check it and return it.
 
         Args:
@@ -229,6 +241,51 @@ class Issuer:
                 raise _with_arn(error, arn) from None
         return certificate
 
+    @overload
+    def issue_certificate(
+        self,
+        *,
+        certificate_authority_arn: CertificateAuthorityArn | str,
+        csr: Any,
+        validity: Any,
+        signing_algorithm: Any = ...,
+        validity_not_before: Any = ...,
+        template_arn: Any = ...,
+        api_passthrough: Any = ...,
+        idempotency_token: str | None = ...,
+        wait: Literal[True] = ...,
+        verify: bool = ...,
+    ) -> IssuedCertificate: ...
+    @overload
+    def issue_certificate(
+        self,
+        *,
+        certificate_authority_arn: CertificateAuthorityArn | str,
+        csr: Any,
+        validity: Any,
+        signing_algorithm: Any = ...,
+        validity_not_before: Any = ...,
+        template_arn: Any = ...,
+        api_passthrough: Any = ...,
+        idempotency_token: str | None = ...,
+        wait: Literal[False],
+        verify: bool = ...,
+    ) -> CertificateArn: ...
+    @overload
+    def issue_certificate(
+        self,
+        *,
+        certificate_authority_arn: CertificateAuthorityArn | str,
+        csr: Any,
+        validity: Any,
+        signing_algorithm: Any = ...,
+        validity_not_before: Any = ...,
+        template_arn: Any = ...,
+        api_passthrough: Any = ...,
+        idempotency_token: str | None = ...,
+        wait: bool,
+        verify: bool = ...,
+    ) -> IssuedCertificate | CertificateArn: ...
     def issue_certificate(
         self,
         *,
@@ -242,7 +299,7 @@ class Issuer:
         idempotency_token: str | None = None,
         wait: bool = True,
         verify: bool = True,
-    ) -> Any:
+    ) -> IssuedCertificate | CertificateArn:
         """Issue from the request's fields given as keywords (see :meth:`issue`).
 
         A left-out ``signing_algorithm`` is the CA's configured one, read from

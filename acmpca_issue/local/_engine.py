@@ -51,6 +51,8 @@ __all__ = ["DEFAULT_ACCOUNT", "IDEMPOTENCY_WINDOW", "CertificateRecord", "Engine
 DEFAULT_ACCOUNT = "123456789012"
 #: How long an IdempotencyToken is remembered.
 IDEMPOTENCY_WINDOW = timedelta(minutes=5)
+#: Expired idempotency tokens are dropped once this many are remembered.
+TOKEN_PRUNE_SIZE = 10_000
 #: How far the default NotBefore is set back from the time of issuance.
 BACKDATE = timedelta(minutes=60)
 #: The longest validity a SHORT_LIVED_CERTIFICATE CA issues.
@@ -242,6 +244,10 @@ class Engine:
         found = self._tokens.get(key)
         if found is not None and now - found[1] < IDEMPOTENCY_WINDOW:
             return found[0]
+        if len(self._tokens) >= TOKEN_PRUNE_SIZE:
+            self._tokens = {
+                k: v for k, v in self._tokens.items() if now - v[1] < IDEMPOTENCY_WINDOW
+            }
         self._tokens[key] = (arn, now)
         return None
 

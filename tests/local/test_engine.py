@@ -6,13 +6,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from _support import START, FakeClock, issue, issue_params, make_csr, new_pca, template
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import padding
 
 from acmpca_issue.local import LocalPrivateCA
 from acmpca_issue.local._engine import Engine
 from acmpca_issue.local._protocol import LocalServiceError
+from tests.local._support import START, FakeClock, issue, issue_params, make_csr, new_pca, template
 
 ROOT_SUBJECT = {"CommonName": "Root", "Organization": "Example", "Country": "DE"}
 

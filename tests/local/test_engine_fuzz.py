@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from _support import issue_params, template
 from cryptography import x509
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acmpca_issue.local import LocalPrivateCA
 from acmpca_issue.local._protocol import LocalServiceError
+from tests.local._support import issue_params, template
 
 _PCA = LocalPrivateCA()
 _CA = str(_PCA.create_root_ca())

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from _support import CSR, START, FakeClock, issue, issue_params, make_csr, new_pca
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
@@ -15,6 +14,7 @@ from cryptography.x509.oid import SignatureAlgorithmOID
 from acmpca_issue import CertificateArn
 from acmpca_issue.local import LocalPrivateCA
 from acmpca_issue.local._protocol import LocalServiceError
+from tests.local._support import CSR, START, FakeClock, issue, issue_params, make_csr, new_pca
 
 
 @pytest.fixture
@@ -372,6 +372,21 @@ class TestArnsAndRequests:
         later = pca.engine.handle("IssueCertificate", issue_params(ca, IdempotencyToken="t-1"))
         assert later != first
         assert len(pca.engine._certificates) == count + 2
+
+    def test_expired_tokens_are_pruned(
+        self, world: tuple[LocalPrivateCA, FakeClock, str], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Once many tokens are remembered, the expired ones are forgotten."""
+        from acmpca_issue.local import _engine
+
+        monkeypatch.setattr(_engine, "TOKEN_PRUNE_SIZE", 3)
+        pca, clock, ca = world
+        for token in ("a", "b", "c"):
+            pca.engine.handle("IssueCertificate", issue_params(ca, IdempotencyToken=token))
+        clock.advance(minutes=5)
+        pca.engine.handle("IssueCertificate", issue_params(ca, IdempotencyToken="b2"))
+        pca.engine.handle("IssueCertificate", issue_params(ca, IdempotencyToken="d"))
+        assert sorted(token for _, token in pca.engine._tokens) == ["b2", "d"]
 
     def test_token_is_per_ca(self, world: tuple[LocalPrivateCA, FakeClock, str]) -> None:
         """The same token on another CA issues a new certificate there."""

@@ -7,13 +7,13 @@ from typing import Any
 
 import botocore.session
 import pytest
-from _support import CSR, new_pca
 from botocore.exceptions import ClientError
 from cryptography import x509
 
 from acmpca_issue import CertificateArn, CertificateAuthorityArn, InvalidRequestError
 from acmpca_issue.local import LocalPrivateCA
 from acmpca_issue.local._pca import default_signing_algorithm
+from tests.local._support import CSR, new_pca
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,12 @@ import stat
 from pathlib import Path
 
 import pytest
-from _support import FakeClock, issue, issue_params
 from cryptography import x509
 
 from acmpca_issue import CertificateArn, InvalidRequestError
 from acmpca_issue.local import LocalPrivateCA
 from acmpca_issue.local._protocol import LocalServiceError
+from tests.local._support import FakeClock, issue, issue_params
 
 
 def _mode(path: Path) -> int:

@@ -7,12 +7,12 @@ import ipaddress
 from typing import Any
 
 import pytest
-from _support import FakeClock, issue, issue_params, make_csr, new_pca, template
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID, ObjectIdentifier
 
 from acmpca_issue.local import LocalPrivateCA
 from acmpca_issue.local._protocol import LocalServiceError
+from tests.local._support import FakeClock, issue, issue_params, make_csr, new_pca, template
 
 SERVER, CLIENT = ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH
 NETSCAPE_COMMENT = ObjectIdentifier("2.16.840.1.113730.1.13")

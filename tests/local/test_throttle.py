@@ -8,13 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from _support import START, issue_params, new_pca
 from botocore.exceptions import ClientError
 
 from acmpca_issue import CertificateArn
 from acmpca_issue.local import LocalPrivateCA
 from acmpca_issue.local._protocol import LocalServiceError
 from acmpca_issue.local._ratelimit import DEFAULT_RATE_LIMITS, RateLimiter, TokenBucket
+from tests.local._support import START, issue_params, new_pca
 
 
 def test_bucket_burst_and_refill() -> None:

@@ -3,14 +3,17 @@
 ``backend`` is parametrized over every way in: ``inprocess`` (``pca.client()``), ``http``
 (``pca.serve()`` plus a botocore client with its endpoint) and ``moto`` (a moto server on
 127.0.0.1, an independent implementation). Scenarios that only the local Private CA implements
-narrow it with ``@pytest.mark.parametrize("backend", LOCAL_WAYS, indirect=True)``.
+narrow it with ``@pytest.mark.parametrize("backend", ("inprocess", "http"), indirect=True)``.
+
+Test modules take everything through fixtures (``connect``, ``endpoint_client``) rather than
+importing this module, whose name ``conftest`` is shared with other test directories.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,3 +104,15 @@ def backend(request: pytest.FixtureRequest, local_pca: LocalPrivateCA) -> Iterat
 def acm_pca_client(backend: Backend) -> Any:
     """The botocore client of ``backend``."""
     return backend.client
+
+
+@pytest.fixture(name="connect")
+def connect_fixture() -> Callable[..., contextlib.AbstractContextManager[Any]]:
+    """``connect(pca, way, region_name="us-east-1")``: a client reaching ``pca`` that way."""
+    return connect
+
+
+@pytest.fixture(name="endpoint_client")
+def endpoint_client_fixture() -> Callable[..., Any]:
+    """``endpoint_client(url, region_name="us-east-1")``: a botocore client for an endpoint."""
+    return endpoint_client

@@ -8,16 +8,18 @@ import socket
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import endpoint_client
 
 from acmpca_issue.local.__main__ import main
 
 
-def test_subprocess_serves_until_terminated(tmp_path: Path) -> None:
+def test_subprocess_serves_until_terminated(
+    tmp_path: Path, endpoint_client: Callable[[str], Any]
+) -> None:
     """The first line is the URL, the second the root ARN; SIGTERM stops it cleanly."""
     process = subprocess.Popen(
         [sys.executable, "-m", "acmpca_issue.local", "--port", "0", "--create-root"],

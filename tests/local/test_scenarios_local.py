@@ -8,12 +8,13 @@ service's errors, RequestInProgress, regions.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 import pytest
 from botocore.exceptions import ClientError, WaiterError
-from conftest import LOCAL_WAYS, Backend, connect
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -23,6 +24,18 @@ from acmpca_issue import CertificateArn
 from acmpca_issue.local import LocalPrivateCA
 
 ROOT_TEMPLATE = "arn:aws:acm-pca:::template/RootCACertificate/V1"
+LOCAL_WAYS = ("inprocess", "http")
+Connect = Callable[..., contextlib.AbstractContextManager[Any]]
+
+
+class Backend(Protocol):
+    """What the ``backend`` fixture gives: a way's name, its client and the CA (None: moto)."""
+
+    name: str
+    client: Any
+    pca: LocalPrivateCA | None
+
+
 local_only = pytest.mark.parametrize("backend", LOCAL_WAYS, indirect=True)
 local_ways = pytest.mark.parametrize("way", LOCAL_WAYS)
 
@@ -294,7 +307,7 @@ def test_subordinate_chain(backend: Backend, csr_pem: bytes) -> None:
 
 
 @local_ways
-def test_region_reaches_the_engine(local_pca: LocalPrivateCA, way: str) -> None:
+def test_region_reaches_the_engine(local_pca: LocalPrivateCA, way: str, connect: Connect) -> None:
     """A client's region names the CA's region, and other regions do not see it."""
     with connect(local_pca, way, "eu-west-1") as west, connect(local_pca, way) as east:
         arn, _ = create_root(west)
@@ -313,7 +326,7 @@ class _Clock:
 
 
 @local_ways
-def test_request_in_progress_then_issued(way: str, csr_pem: bytes) -> None:
+def test_request_in_progress_then_issued(way: str, csr_pem: bytes, connect: Connect) -> None:
     """With an issue delay, GetCertificate answers RequestInProgress until the delay passes."""
     clock = _Clock()
     pca = LocalPrivateCA(issue_delay=5.0, clock=clock)
@@ -327,7 +340,7 @@ def test_request_in_progress_then_issued(way: str, csr_pem: bytes) -> None:
 
 
 @local_ways
-def test_failed_issuance_stops_the_waiter(way: str, csr_pem: bytes) -> None:
+def test_failed_issuance_stops_the_waiter(way: str, csr_pem: bytes, connect: Connect) -> None:
     """fail_next_issuance(): the ARN is returned, then GetCertificate fails for good."""
     pca = LocalPrivateCA()
     ca_arn = str(pca.create_root_ca())
@@ -339,7 +352,7 @@ def test_failed_issuance_stops_the_waiter(way: str, csr_pem: bytes) -> None:
 
 
 @local_ways
-def test_ec_csr_from_ca_is_parseable(way: str) -> None:
+def test_ec_csr_from_ca_is_parseable(way: str, connect: Connect) -> None:
     """GetCertificateAuthorityCsr answers a PEM CSR signed by the CA's own key."""
     pca = LocalPrivateCA()
     with connect(pca, way) as client:

@@ -190,8 +190,8 @@ def _issue(
     aws.add_argument(
         "--csr",
         metavar="CSR",
-        help="the CSR, PEM or DER: file://csr.pem, fileb://csr.der, a path (csr.pem), "
-        "- for standard input, or the PEM text itself",
+        help="the CSR, PEM or DER: file://PATH, fileb://PATH, a path, - for standard input, "
+        "or the PEM text itself, e.g. --csr file://csr.pem",
     )
     aws.add_argument(
         "--signing-algorithm",
@@ -202,9 +202,9 @@ def _issue(
     aws.add_argument(
         "--validity",
         metavar="VALIDITY",
-        help="when the certificate expires: Value=365,Type=DAYS (Type: END_DATE as "
-        'YYYYMMDDHHMMSS, ABSOLUTE as epoch seconds, DAYS, MONTHS, YEARS) or {"Value": 365, '
-        '"Type": "DAYS"}',
+        help="when the certificate expires, as shorthand or JSON; Type is END_DATE (Value "
+        "YYYYMMDDHHMMSS), ABSOLUTE (Value in epoch seconds), DAYS, MONTHS or YEARS, e.g. "
+        '--validity Value=365,Type=DAYS or --validity \'{"Value": 365, "Type": "DAYS"}\'',
     )
     aws.add_argument(
         "--validity-not-before",
@@ -232,8 +232,9 @@ def _issue(
     aws.add_argument(
         "--cli-input-json",
         metavar="JSON",
-        help="the request as JSON (see --generate-cli-skeleton), text or file://request.json; "
-        "options on the command line override its members",
+        help="the request as JSON (see --generate-cli-skeleton), as text or from a file; "
+        "options on the command line override its members, e.g. "
+        "--cli-input-json file://request.json",
     )
     aws.add_argument(
         "--generate-cli-skeleton",

@@ -86,6 +86,9 @@ def create_csr(args: argparse.Namespace, *, stdout: TextIO) -> int:
         raise UsageError(describe_problems(error, labels)) from None
     try:
         os.makedirs(args.out_dir, mode=0o700, exist_ok=True)
+    except OSError as error:
+        raise UsageError(f"--out-dir: cannot write into {args.out_dir}: {error}") from None
+    try:
         files = bundle.write(args.out_dir, overwrite=args.overwrite)
     except FileExistsError as error:
         raise UsageError(

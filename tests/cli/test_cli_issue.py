@@ -6,10 +6,10 @@ import base64
 import json
 import os
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from cli_support import RECORDED_CERT_ARN, LocalCa, RecordingServer
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
@@ -325,9 +325,7 @@ class TestCliInputJson:
 class TestDryRun:
     """--dry-run prints the exact botocore parameters and sends nothing."""
 
-    def test_params(
-        self, run: Any, csr_file: Path, csr_pem: bytes, recorder: RecordingServer
-    ) -> None:
+    def test_params(self, run: Any, csr_file: Path, csr_pem: bytes, recorder: Any) -> None:
         """The parameters, in the model's order, with the token the Issuer would derive."""
         from acmpca_issue import IssueCertificateRequest
         from acmpca_issue._token import derive_idempotency_token
@@ -360,7 +358,7 @@ class TestDryRun:
 class TestAgainstRecordingServer:
     """What is sent, and what is printed, without waiting."""
 
-    def args(self, recorder: RecordingServer, csr_file: Path) -> list[str]:
+    def args(self, recorder: Any, csr_file: Path) -> list[str]:
         return [
             "issue-certificate",
             *REQUEST,
@@ -372,18 +370,16 @@ class TestAgainstRecordingServer:
             "--no-preflight",
         ]
 
-    def test_json_text_query(self, run: Any, recorder: RecordingServer, csr_file: Path) -> None:
+    def test_json_text_query(self, run: Any, recorder: Any, csr_file: Path) -> None:
         """JSON like the AWS CLI; text is the bare ARN; --query selects."""
         base = self.args(recorder, csr_file)
-        assert run(*base).out == f'{{\n    "CertificateArn": "{RECORDED_CERT_ARN}"\n}}\n'
-        assert run(*base, "--output", "text").out == f"{RECORDED_CERT_ARN}\n"
-        assert run(*base, "--query", "CertificateArn").out == f'"{RECORDED_CERT_ARN}"\n'
+        assert run(*base).out == f'{{\n    "CertificateArn": "{recorder.cert_arn}"\n}}\n'
+        assert run(*base, "--output", "text").out == f"{recorder.cert_arn}\n"
+        assert run(*base, "--query", "CertificateArn").out == f'"{recorder.cert_arn}"\n'
         assert run(*base, "--query", "Nothing").out == "null\n"
         assert len(recorder.bodies()) == 4
 
-    def test_bad_query_sends_nothing(
-        self, run: Any, recorder: RecordingServer, csr_file: Path
-    ) -> None:
+    def test_bad_query_sends_nothing(self, run: Any, recorder: Any, csr_file: Path) -> None:
         """An invalid --query is a usage error found before sending."""
         result = run(*self.args(recorder, csr_file), "--query", "[")
         assert result.status == 2
@@ -392,9 +388,7 @@ class TestAgainstRecordingServer:
         )
         assert recorder.requests == []
 
-    def test_region_from_the_ca_arn(
-        self, run: Any, recorder: RecordingServer, csr_file: Path
-    ) -> None:
+    def test_region_from_the_ca_arn(self, run: Any, recorder: Any, csr_file: Path) -> None:
         """Without --region the request is signed for the CA's own region, not the default."""
         west = CA.replace("us-east-1", "eu-west-1")
         args = [a if a != CA else west for a in self.args(recorder, csr_file)]
@@ -404,13 +398,13 @@ class TestAgainstRecordingServer:
         assert "/eu-central-1/acm-pca/" in recorder.requests[-1].authorization
 
     def test_global_options_before_the_command(
-        self, run: Any, recorder: RecordingServer, csr_file: Path
+        self, run: Any, recorder: Any, csr_file: Path
     ) -> None:
         """Global options may come before the subcommand, as with `aws --region ...`."""
         result = run("--output", "text", *self.args(recorder, csr_file))
-        assert result.out == f"{RECORDED_CERT_ARN}\n"
+        assert result.out == f"{recorder.cert_arn}\n"
 
-    def test_service_error(self, run: Any, recorder: RecordingServer, csr_file: Path) -> None:
+    def test_service_error(self, run: Any, recorder: Any, csr_file: Path) -> None:
         """A service error is one line in the AWS CLI's words, exit status 1."""
         result = run(*self.args(recorder, csr_file)[:-1])  # preflight calls Describe..., refused
         assert result.status == 1
@@ -444,7 +438,7 @@ class TestAgainstRecordingServer:
 class TestWithLocalCa:
     """Issuing for real from a local Private CA over HTTP."""
 
-    def args(self, local_ca: LocalCa, csr_file: Path, *more: str) -> list[str]:
+    def args(self, local_ca: Any, csr_file: Path, *more: str) -> list[str]:
         return [
             "issue-certificate",
             "--certificate-authority-arn",
@@ -460,7 +454,7 @@ class TestWithLocalCa:
             *more,
         ]
 
-    def test_wait_json(self, run: Any, local_ca: LocalCa, csr_file: Path, csr: Any) -> None:
+    def test_wait_json(self, run: Any, local_ca: Any, csr_file: Path, csr: Any) -> None:
         """--wait prints the ARN, the certificate and its chain; the certificate fits the CSR."""
         result = run(*self.args(local_ca, csr_file, "--wait"))
         assert result.status == 0, result.err
@@ -470,14 +464,14 @@ class TestWithLocalCa:
         assert certificate.public_key() == csr.public_key()
         assert data["CertificateArn"].endswith(f"/certificate/{certificate.serial_number:032x}")
 
-    def test_wait_text_is_pem(self, run: Any, local_ca: LocalCa, csr_file: Path) -> None:
+    def test_wait_text_is_pem(self, run: Any, local_ca: Any, csr_file: Path) -> None:
         """--output text prints the certificate, then its chain, as PEM."""
         result = run(*self.args(local_ca, csr_file, "--wait", "--output", "text"))
         certificates = x509.load_pem_x509_certificates(result.out.encode())
         assert len(certificates) == 2
         assert certificates[0].issuer == certificates[1].subject
 
-    def test_out_dir(self, run: Any, local_ca: LocalCa, csr_file: Path, tmp_path: Path) -> None:
+    def test_out_dir(self, run: Any, local_ca: Any, csr_file: Path, tmp_path: Path) -> None:
         """--out-dir writes the three files, refuses to overwrite, and --overwrite replaces."""
         out = tmp_path / "tls"
         result = run(*self.args(local_ca, csr_file, "--out-dir", str(out)))
@@ -495,7 +489,7 @@ class TestWithLocalCa:
         assert run(*self.args(local_ca, csr_file, "--out-dir", str(out), "--overwrite")).status == 0
 
     def test_out_dir_not_writable(
-        self, run: Any, local_ca: LocalCa, csr_file: Path, tmp_path: Path
+        self, run: Any, local_ca: Any, csr_file: Path, tmp_path: Path
     ) -> None:
         """If the files cannot be written, the issued certificate's ARN is still printed."""
         blocker = tmp_path / "file"
@@ -504,7 +498,7 @@ class TestWithLocalCa:
         assert result.status == 1
         assert result.err.startswith("acmpca-issue: error: cannot write the certificate arn:aws:")
 
-    def test_preflight(self, run: Any, local_ca: LocalCa, csr_file: Path) -> None:
+    def test_preflight(self, run: Any, local_ca: Any, csr_file: Path) -> None:
         """The preflight refuses an algorithm that does not fit the CA's key: exit 2."""
         args = self.args(local_ca, csr_file)
         args[args.index("SHA256WITHECDSA")] = "SHA256WITHRSA"
@@ -523,9 +517,9 @@ class TestWithLocalCa:
         from acmpca_issue.local import LocalPrivateCA
 
         pca = LocalPrivateCA(issue_delay=3600)
-        slow = LocalCa(pca=pca, endpoint_url="", ca_arn=str(pca.create_root_ca()))
+        ca_arn = str(pca.create_root_ca())
         with pca.serve() as server:
-            slow.endpoint_url = server.endpoint_url
+            slow = SimpleNamespace(ca_arn=ca_arn, endpoint_url=server.endpoint_url)
             result = run(*self.args(slow, csr_file, "--wait", "--wait-timeout", "0.3"))
         assert result.status == 1
         assert "fetch it later with: acmpca-issue get-certificate --certificate-arn arn:" in (

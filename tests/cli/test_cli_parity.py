@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_support import RECORDED_CERT_ARN, RecordingServer, Result, subprocess_env
 
 pytest.importorskip("awscli")
 
@@ -141,7 +141,7 @@ def _fill(args: list[str], directory: Path) -> list[str]:
     ]
 
 
-def _case_args(args: list[str], token: str, server: RecordingServer) -> list[str]:
+def _case_args(args: list[str], token: str, server: Any) -> list[str]:
     return [
         *args,
         "--idempotency-token",
@@ -171,7 +171,9 @@ def parity_dir(tmp_path_factory: pytest.TempPathFactory, csr_pem: bytes) -> Path
 
 
 @pytest.fixture(scope="module")
-def aws_bodies(recording_server: RecordingServer, parity_dir: Path) -> dict[str, dict[str, Any]]:
+def aws_bodies(
+    recording_server: Any, parity_dir: Path, child_env: Callable[[Path], dict[str, str]]
+) -> dict[str, dict[str, Any]]:
     """The body the AWS CLI sent for each case, from one child process."""
     recording_server.clear()
     argvs = [
@@ -187,7 +189,7 @@ def aws_bodies(recording_server: RecordingServer, parity_dir: Path) -> dict[str,
         input=json.dumps(argvs),
         capture_output=True,
         text=True,
-        env=subprocess_env(parity_dir),
+        env=child_env(parity_dir),
         timeout=300,
         check=False,
     )
@@ -202,16 +204,16 @@ def aws_bodies(recording_server: RecordingServer, parity_dir: Path) -> dict[str,
 def test_same_body_as_the_aws_cli(
     case: tuple[str, list[str]],
     aws_bodies: dict[str, dict[str, Any]],
-    recorder: RecordingServer,
+    recorder: Any,
     parity_dir: Path,
     run: Any,
 ) -> None:
     """acmpca-issue sends exactly the body the AWS CLI sends for the same arguments."""
     name, args = case
     filled = _fill(args, parity_dir)
-    result: Result = run("issue-certificate", *_case_args(filled, name, recorder), "--no-preflight")
+    result: Any = run("issue-certificate", *_case_args(filled, name, recorder), "--no-preflight")
     assert result.status == 0, result.err
-    assert result.json() == {"CertificateArn": RECORDED_CERT_ARN}
+    assert result.json() == {"CertificateArn": recorder.cert_arn}
     (body,) = recorder.bodies()
     assert body == _known_differences(aws_bodies[name])
 
@@ -248,7 +250,7 @@ def test_input_json_overrides_are_applied(aws_bodies: dict[str, dict[str, Any]])
 
 
 def test_we_add_a_token_where_the_aws_cli_sends_none(
-    recorder: RecordingServer, csr_file: Path, aws_cli: Any, run: Any
+    recorder: Any, csr_file: Path, aws_cli: Any, run: Any
 ) -> None:
     """Without --idempotency-token the AWS CLI sends none; we send one derived from the request.
 
@@ -269,7 +271,7 @@ def test_we_add_a_token_where_the_aws_cli_sends_none(
     ]
     done = aws_cli("acm-pca", *args)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == {"CertificateArn": RECORDED_CERT_ARN}
+    assert json.loads(done.stdout) == {"CertificateArn": recorder.cert_arn}
     assert run(*args, "--no-preflight").status == 0
     assert run(*args, "--no-preflight").status == 0
     theirs, ours, again = recorder.bodies()

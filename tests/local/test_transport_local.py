@@ -159,7 +159,8 @@ class TestInProcess:
         assert issue(client)["CertificateArn"] == CERT_ARN
         assert toy.calls[0][2] == "us-east-1"
         assert client.meta.endpoint_url == _inprocess.ENDPOINT_URL
-        assert client.meta.service_model.resolved_protocol == "json"
+        model = client.meta.service_model
+        assert getattr(model, "resolved_protocol", model.protocol) == "json"
         client.close()
 
     def test_each_client_has_its_own_session(self, toy: Toy) -> None:

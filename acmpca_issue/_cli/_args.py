@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import textwrap
-from collections.abc import Sequence
 
 __all__ = ["PROG", "build_parser"]
 
@@ -486,8 +485,3 @@ def build_parser() -> argparse.ArgumentParser:
     for add in (_issue, _get, _create_csr, _parse_arn, _demo, _local_ca):
         add(sub, parent)
     return parser
-
-
-def option_given(args: argparse.Namespace, names: Sequence[str]) -> bool:
-    """Whether any of the options (by ``dest``) was given a value."""
-    return any(getattr(args, name, None) is not None for name in names)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from acmpca_issue._cli._blob import read_csr, read_option
@@ -40,7 +39,6 @@ MEMBERS: tuple[tuple[str, str, str, str], ...] = (
 )
 _REQUIRED = ("certificate_authority_arn", "csr", "signing_algorithm", "validity")
 _OUT_FILES = ("cert.pem", "chain.pem", "fullchain.pem")
-_HEAD = re.compile(r"([a-z_]*)(.*)", re.DOTALL)
 
 
 class WriteError(Exception):
@@ -56,8 +54,8 @@ def describe_problems(error: InvalidRequestError, labels: dict[str, str]) -> str
     """
     lines = []
     for problem in error.problems:
-        match = _HEAD.match(problem.path)
-        head, rest = (match.group(1), match.group(2).lstrip(".")) if match else ("", "")
+        head = problem.path.split(".", 1)[0].split("[", 1)[0]
+        rest = problem.path[len(head) :].lstrip(".")
         label = labels.get(head)
         if label is None:
             parts = [problem.path] if problem.path else []

@@ -194,6 +194,18 @@ class TestCreateCsr:
         assert result.status == 2
         assert result.err.startswith(f"acmpca-issue: error: {start}")
 
+    def test_write_fails(self, run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A failure while writing is a usage error naming the directory."""
+        from acmpca_issue._csr import CsrBundle
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr(CsrBundle, "write", refuse)
+        result = run("create-csr", "a.example", "--out-dir", str(tmp_path))
+        assert result.status == 2
+        assert result.err.startswith("acmpca-issue: error: --out-dir: cannot write into")
+
     def test_unwritable(self, run: Any, tmp_path: Path) -> None:
         """An --out-dir that cannot be made is a usage error."""
         blocker = tmp_path / "file"
@@ -345,6 +357,23 @@ class TestOutput:
         assert format_text({"a": 1, "b": "x"}) == "1\tx"
         assert format_text({"a": "L1\n", "b": "L2\n"}) == "L1\nL2"
         assert format_text({"a": 1, "n": {"b": 2}, "l": [{"c": 3}, {"d": 4}]}) == "1\n2\n3\n4"
+        assert format_text({"n": {"b": 2}}) == "2"
+
+    def test_problem_labels(self) -> None:
+        """Problem paths become option names; unknown fields keep their path."""
+        from acmpca_issue._cli._issue import describe_problems
+        from acmpca_issue.exceptions import InvalidRequestError
+
+        error = InvalidRequestError(
+            [("validity.value", "bad"), ("other.x", "odd"), ("", "whole"), ("names[1]", "n")]
+        )
+        labels = {"validity": "--validity", "names": "NAME"}
+        assert describe_problems(error, labels).splitlines() == [
+            "--validity: value: bad",
+            "other.x: odd",
+            "whole",
+            "NAME: [1]: n",
+        ]
 
     def test_render(self) -> None:
         """An empty structure prints nothing in JSON; text ends with a newline."""

@@ -9,7 +9,8 @@ from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.session import Session
 from botocore.stub import Stubber
-from issuer_support import FakeClock, MiniCa, make_ca
+
+from tests.issuer.issuer_support import FakeClock, MiniCa, make_ca
 
 
 @pytest.fixture(scope="session")

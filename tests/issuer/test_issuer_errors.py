@@ -136,3 +136,16 @@ def test_botocore_retry_modes_and_limit_exceeded() -> None:
     from botocore.retries.standard import ThrottledRetryableChecker
 
     assert "LimitExceededException" in vars(ThrottledRetryableChecker)["_THROTTLED_ERROR_CODES"]
+
+
+def test_importing_the_issuer_does_not_import_botocore() -> None:
+    """from acmpca_issue import Issuer, IssuedCertificate stays cheap: no botocore yet."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from acmpca_issue import Issuer, IssuedCertificate\n"
+        "assert 'botocore' not in sys.modules, 'botocore imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

@@ -13,13 +13,13 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from cryptography.x509.oid import NameOID
-from issuer_support import CA_ARN, MiniCa, make_ca
 
 from acmpca_issue import IssueCertificateRequest, TemplateArn, Validity, build_csr
 from acmpca_issue._issued import IssuedCertificate
 from acmpca_issue._preflight import CaInfo, check_request
 from acmpca_issue._token import derive_idempotency_token
 from acmpca_issue.exceptions import InvalidRequestError, VerificationError
+from tests.issuer.issuer_support import CA_ARN, MiniCa, make_ca
 
 SERIAL = 0x1234ABCD
 

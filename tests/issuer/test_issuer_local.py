@@ -16,7 +16,6 @@ import pytest
 from botocore.config import Config
 from botocore.session import Session
 from cryptography import x509
-from issuer_support import FakeClock
 
 from acmpca_issue import (
     CertificateAuthorityArn,
@@ -27,12 +26,15 @@ from acmpca_issue import (
 )
 from acmpca_issue._issued import IssuedCertificate
 from acmpca_issue.exceptions import (
+    InvalidRequestError,
     InvalidStateError,
     IssuanceTimeoutError,
     RequestFailedError,
     TransportError,
+    VerificationError,
 )
 from acmpca_issue.local import LocalPrivateCA
+from tests.issuer.issuer_support import FakeClock
 
 EPOCH = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
@@ -282,6 +284,21 @@ def test_moto(moto_endpoint: str, csr: x509.CertificateSigningRequest) -> None:
     )
     fetched = issuer.get_certificate(arn, verify=False)
     assert fetched.certificate.public_key() == csr.public_key()
+    assert fetched.subject == "CN=svc.example.com"
+    # What moto gets wrong is caught, and the ARN still reaches the caller:
+    with pytest.raises(VerificationError, match="serial") as caught:
+        issuer.issue_certificate(
+            certificate_authority_arn=ca,
+            csr=csr,
+            signing_algorithm="SHA256WITHRSA",
+            validity=Validity.days(3),
+        )
+    assert str(caught.value.certificate_arn.certificate_authority_arn) == ca  # type: ignore[attr-defined]
+    # moto leaves a new CA in PENDING_CERTIFICATE, which the preflight refuses before issuing.
+    with pytest.raises(InvalidRequestError, match="PENDING_CERTIFICATE"):
+        Issuer(client).issue_certificate(
+            certificate_authority_arn=ca, csr=csr, validity=Validity.days(3)
+        )
     client.close()
 
 
@@ -384,3 +401,62 @@ def _read_http(conn: socket.socket) -> bytes:
             break
         body += chunk
     return head + b"\r\n\r\n" + body
+
+
+@pytest.mark.parametrize(
+    "validity",
+    [
+        Validity.months(1),
+        Validity.years(1),
+        Validity.end_date(EPOCH + timedelta(days=40, hours=3, seconds=7)),
+        Validity.absolute(int((EPOCH + timedelta(days=3)).timestamp())),
+    ],
+    ids=["months", "years", "end_date", "absolute"],
+)
+def test_every_validity_type_verifies(
+    pca_and_root: tuple[LocalPrivateCA, CertificateAuthorityArn], bundle: Any, validity: Validity
+) -> None:
+    """The verification's validity rule agrees with the local CA for every type."""
+    pca, root = pca_and_root
+    issued = Issuer(pca.client()).issue_certificate(
+        certificate_authority_arn=root, csr=bundle.csr, validity=validity
+    )
+    assert issued.not_after == validity.not_after(EPOCH)
+
+
+def test_explicit_not_before_verifies(bundle: Any) -> None:
+    """ValidityNotBefore is honoured, and issue() verifies both ends against the request."""
+    pca = LocalPrivateCA()
+    root = pca.create_root_ca()
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=2)
+    issued = Issuer(pca.client()).issue_certificate(
+        certificate_authority_arn=root,
+        csr=bundle.csr,
+        validity=Validity.days(30),
+        validity_not_before=Validity.absolute(int(start.timestamp())),
+    )
+    assert issued.not_before == start
+
+
+def test_many_threads_share_one_issuer(bundle: Any) -> None:
+    """One Issuer used from 8 threads: 8 certificates, one cached describe."""
+    pca = LocalPrivateCA()
+    root = pca.create_root_ca()
+    issuer = Issuer(pca.client())
+    before = issued_count(pca, root)
+    results: list[Any] = []
+
+    def work(days: int) -> None:
+        results.append(
+            issuer.issue_certificate(
+                certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(days)
+            ).arn
+        )
+
+    threads = [threading.Thread(target=work, args=(n + 1,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(results)) == 8
+    assert issued_count(pca, root) == before + 8

@@ -11,7 +11,6 @@ from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from cryptography import x509
-from issuer_support import CA_ARN, FakeClock, MiniCa, describe_answer
 
 from acmpca_issue import CertificateArn, IssueCertificateRequest, Issuer, Validity
 from acmpca_issue._issued import IssuedCertificate
@@ -30,6 +29,7 @@ from acmpca_issue.exceptions import (
     ThrottlingError,
     VerificationError,
 )
+from tests.issuer.issuer_support import CA_ARN, FakeClock, MiniCa, describe_answer
 
 SERIAL = 0x6707447683A9B7F4055627FFD55CEBCC
 CERT_ARN = f"{CA_ARN}/certificate/{SERIAL:x}"

@@ -1,5 +1,6 @@
-"""The subcommands other than ``issue-certificate``: get-certificate, create-csr, parse-arn,
-demo and ``local-ca serve``.
+"""The subcommands besides ``issue-certificate``.
+
+They are ``get-certificate``, ``create-csr``, ``parse-arn``, ``demo`` and ``local-ca serve``.
 
 Example::
 

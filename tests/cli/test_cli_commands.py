@@ -428,6 +428,19 @@ class TestArguments:
         assert result.status == 2
 
 
+def test_python_m_in_process(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m acmpca_issue`` runs main and exits with its status."""
+    import runpy
+
+    monkeypatch.setattr(sys, "argv", ["acmpca-issue", "parse-arn", CERT_ARN, "--output", "text"])
+    with pytest.raises(SystemExit) as info:
+        runpy.run_module("acmpca_issue", run_name="__main__")
+    assert info.value.code == 0
+    assert capsys.readouterr().out.startswith("certificate\taws\tus-east-1")
+
+
 class TestProcesses:
     """A few real processes: python -m, the console script, and the AWS CLI alongside."""
 

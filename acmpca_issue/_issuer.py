@@ -222,7 +222,7 @@ class Issuer:
         params = dict(request.to_api())
         if not params.get("IdempotencyToken"):
             params["IdempotencyToken"] = derive_idempotency_token(params)
-        issued_at = self._clock()
+        token = params["IdempotencyToken"]
         try:
             response = self._call(
                 "IssueCertificate", params, Deadline(self._clock, self.wait_timeout)
@@ -230,6 +230,16 @@ class Issuer:
         except InvalidStateError:
             self.forget(ca_arn)
             raise
+        except TransportError as error:
+            # The service may have issued it and the answer been lost: the same request (same
+            # token) within 5 minutes gets that certificate back instead of a second one.
+            raised = TransportError(
+                f"{error} (IssueCertificate may have been processed; send the same request "
+                f"again within 5 minutes to get the same certificate: idempotency token {token})"
+            )
+            raised.idempotency_token = token  # type: ignore[attr-defined]
+            raise raised from error.__cause__
+        issued_at = self._clock()
         arn = self._certificate_arn(response)
         if not wait:
             return arn

@@ -13,6 +13,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from cryptography.x509.oid import NameOID
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from acmpca_issue import IssueCertificateRequest, TemplateArn, Validity, build_csr
 from acmpca_issue._issued import IssuedCertificate
@@ -331,3 +333,24 @@ def test_token_refuses_unknown_values() -> None:
     assert derive_idempotency_token({"A": b"1", "IdempotencyToken": "x"}) == (
         derive_idempotency_token({"A": b"1"})
     )
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    certificate=st.one_of(
+        st.text(max_size=300),
+        st.builds(
+            lambda body: f"-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n",
+            st.text(alphabet="ABCDEFabcdef0123456789+/=\n", max_size=200),
+        ),
+    ),
+    chain=st.one_of(st.none(), st.text(max_size=200)),
+)
+def test_from_pem_fuzz(certificate: str, chain: str | None) -> None:
+    """Whatever the service sends, the only error is VerificationError."""
+    try:
+        issued = IssuedCertificate.from_pem(_arn(), certificate, chain)
+    except VerificationError as error:
+        assert str(error)
+    else:
+        assert isinstance(issued.certificate, x509.Certificate)

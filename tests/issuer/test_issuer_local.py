@@ -225,7 +225,7 @@ class TestFaults:
                 sleep=clock.sleep,
                 clock=clock,
             )
-            with pytest.raises(TransportError):
+            with pytest.raises(TransportError, match="idempotency token") as caught:
                 issuer.issue_certificate(
                     certificate_authority_arn=_any_ca(),
                     csr=bundle.csr,
@@ -234,6 +234,8 @@ class TestFaults:
                 )
             issuer.client.close()
         assert server.connections == 3
+        assert len(caught.value.idempotency_token) == 36  # type: ignore[attr-defined]
+        assert type(caught.value.__cause__).__name__ == "ConnectionClosedError"
         assert len(clock.sleeps) == 2
 
     def test_reset_after_the_issue_was_processed(self, bundle: Any) -> None:

@@ -45,12 +45,16 @@ class WriteError(Exception):
     """The certificate was issued but could not be written: exit status 1, its ARN named."""
 
 
-def describe_problems(error: InvalidRequestError, labels: dict[str, str]) -> str:
+def describe_problems(
+    error: InvalidRequestError, labels: dict[str, str], given: dict[str, str] | None = None
+) -> str:
     """One line per problem, its field path turned into the option it came from.
 
     Args:
         error: the model's error, with snake_case paths (``validity.value``).
         labels: the first path segment (a field name) -> how to name it (``--validity``).
+        given: the text given for a field, quoted in its problem if the message does not
+            already show it.
     """
     lines = []
     for problem in error.problems:
@@ -61,7 +65,11 @@ def describe_problems(error: InvalidRequestError, labels: dict[str, str]) -> str
             parts = [problem.path] if problem.path else []
         else:
             parts = [label, rest] if rest else [label]
-        lines.append(": ".join([*parts, problem.message]))
+        message = problem.message
+        shown = (given or {}).get(head) if not rest else None
+        if shown is not None and shown not in message:
+            message = f"{message}; got {shown!r}"
+        lines.append(": ".join([*parts, message]))
     return "\n".join(lines)
 
 
@@ -104,6 +112,7 @@ def build_request(args: argparse.Namespace, *, stdin: BinaryIO) -> IssueCertific
 
     data: dict[str, Any] = {}
     labels: dict[str, str] = {}
+    given: dict[str, str] = {}
     by_key = {key: dest for dest, _, key, _ in MEMBERS}
     if args.cli_input_json is not None:
         for key, value in _input_json(args.cli_input_json).items():
@@ -119,7 +128,7 @@ def build_request(args: argparse.Namespace, *, stdin: BinaryIO) -> IssueCertific
         elif kind:
             data[key] = _structure(value, option, kind)
         else:
-            data[key] = read_option(value, option)
+            data[key] = given[dest] = read_option(value, option)
         labels[dest] = option
     missing = [option for dest, option, key, _ in MEMBERS if dest in _REQUIRED and key not in data]
     if missing:
@@ -129,7 +138,7 @@ def build_request(args: argparse.Namespace, *, stdin: BinaryIO) -> IssueCertific
     except InvalidRequestError as error:
         if args.cli_input_json is not None:
             labels[""] = "--cli-input-json"
-        raise UsageError(describe_problems(error, labels)) from None
+        raise UsageError(describe_problems(error, labels, given)) from None
 
 
 def _given(args: argparse.Namespace) -> bool:

@@ -229,6 +229,23 @@ class TestStructureOptions:
         for option in ("--certificate-authority-arn", "--signing-algorithm", "--validity"):
             assert f"error: {option}" in joined
 
+    def test_offending_text_is_quoted(self, run: Any, csr_file: Path) -> None:
+        """A refused text option shows what was given (the model's message lists what is valid)."""
+        result = run(
+            "issue-certificate",
+            "--certificate-authority-arn",
+            CA,
+            "--signing-algorithm",
+            "sha256withecdsa",
+            "--csr",
+            str(csr_file),
+            *VALIDITY,
+            "--dry-run",
+        )
+        assert result.status == 2
+        assert result.err.startswith("acmpca-issue: error: --signing-algorithm: must be one of ")
+        assert result.err.endswith("; got 'sha256withecdsa'\n")
+
     def test_passthrough_needs_a_template(self, run: Any, csr_file: Path) -> None:
         """ApiPassthrough without a passthrough template is refused, not silently ignored."""
         result = dry(run, "--csr", str(csr_file), "--api-passthrough", "Subject={CommonName=x}")

@@ -350,7 +350,6 @@ def test_from_pem_fuzz(certificate: str, chain: str | None) -> None:
     """Whatever the service sends, the only error is VerificationError."""
     try:
         issued = IssuedCertificate.from_pem(_arn(), certificate, chain)
-    except VerificationError as error:
-        assert str(error)
-    else:
-        assert isinstance(issued.certificate, x509.Certificate)
+    except VerificationError:
+        return
+    assert isinstance(issued.certificate, x509.Certificate)

@@ -414,6 +414,27 @@ class TestAgainstRecordingServer:
         assert run(*args, "--region", "eu-central-1").status == 0
         assert "/eu-central-1/acm-pca/" in recorder.requests[-1].authorization
 
+    def test_profile(
+        self,
+        run: Any,
+        recorder: Any,
+        csr_file: Path,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """--profile picks the profile's credentials; an unknown profile is exit 1, one line."""
+        credentials = tmp_path / "credentials"
+        credentials.write_text(
+            "[pki]\naws_access_key_id = AKIDPKIPROFILE\naws_secret_access_key = secret\n"
+        )
+        monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(credentials))
+        assert run(*self.args(recorder, csr_file), "--profile", "pki").status == 0
+        assert "Credential=AKIDPKIPROFILE/" in recorder.requests[-1].authorization
+        missing = run(*self.args(recorder, csr_file), "--profile", "nope")
+        assert missing.status == 1
+        assert "nope" in missing.err
+        assert len(missing.err.splitlines()) == 1
+
     def test_global_options_before_the_command(
         self, run: Any, recorder: Any, csr_file: Path
     ) -> None:

@@ -1,4 +1,4 @@
-"""Fixtures for the Issuer tests (the helpers themselves live in issuer_support)."""
+"""Fixtures for the Issuer tests (their building blocks are in issuer_support)."""
 
 from __future__ import annotations
 

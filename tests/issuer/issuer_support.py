@@ -1,4 +1,4 @@
-"""Helpers for the Issuer tests: a fake clock, a small real CA, canned service answers."""
+"""Shared test code for the Issuer tests: a fake clock, a small real CA, canned answers."""
 
 from __future__ import annotations
 

@@ -266,7 +266,8 @@ def _issue(
         metavar="SECONDS",
         type=_seconds,
         default=60.0,
-        help="how long --wait waits for the certificate (default 60), e.g. --wait-timeout 120",
+        help="how long --wait waits for the certificate, and the time allowed for retrying a "
+        "throttled or dropped call (default 60), e.g. --wait-timeout 120",
     )
     more.add_argument(
         "--dry-run",

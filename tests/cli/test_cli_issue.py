@@ -467,6 +467,8 @@ class TestAgainstRecordingServer:
             "--endpoint-url",
             f"http://127.0.0.1:{port}",
             "--no-preflight",
+            "--wait-timeout",
+            "0.2",
         )
         assert result.status == 1
         assert result.err.startswith("acmpca-issue: error: ")

@@ -15,7 +15,7 @@ import sys
 import threading
 from typing import Any, TextIO
 
-from acmpca_issue._cli._issue import WriteError, describe_problems, write_issued
+from acmpca_issue._cli._issue import WriteError, check_out_dir, describe_problems, write_issued
 from acmpca_issue._cli._output import UsageError, compile_query, render
 
 __all__ = ["create_csr", "demo", "get_certificate", "local_ca", "parse_arn"]
@@ -48,9 +48,7 @@ def get_certificate(args: argparse.Namespace, *, stdout: TextIO) -> int:
                 "out to use the CA in the certificate ARN"
             )
     if args.out_dir is not None:
-        from acmpca_issue._cli._issue import _check_out_dir
-
-        _check_out_dir(args.out_dir, args.overwrite)
+        check_out_dir(args.out_dir, args.overwrite)
     from acmpca_issue._issuer import Issuer
 
     issuer = Issuer.from_session(

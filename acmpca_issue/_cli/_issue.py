@@ -24,7 +24,15 @@ if TYPE_CHECKING:
     from acmpca_issue._request import IssueCertificateRequest
     from acmpca_issue.exceptions import InvalidRequestError
 
-__all__ = ["MEMBERS", "WriteError", "build_request", "describe_problems", "issue_certificate"]
+__all__ = [
+    "MEMBERS",
+    "WriteError",
+    "build_request",
+    "check_out_dir",
+    "describe_problems",
+    "issue_certificate",
+    "write_issued",
+]
 
 #: (argparse dest, option, AWS member, how the value is read), in the service model's order.
 MEMBERS: tuple[tuple[str, str, str, str], ...] = (
@@ -147,7 +155,12 @@ def _given(args: argparse.Namespace) -> bool:
     )
 
 
-def _check_out_dir(directory: str, overwrite: bool) -> None:
+def check_out_dir(directory: str, overwrite: bool) -> None:
+    """Refuse, before anything is sent, an ``--out-dir`` whose files exist (unless overwriting).
+
+    Raises:
+        UsageError: naming the first file that exists.
+    """
     if overwrite:
         return
     for name in _OUT_FILES:
@@ -176,7 +189,7 @@ def issue_certificate(args: argparse.Namespace, *, stdin: BinaryIO, stdout: Text
         return 0
     wait = args.wait or args.out_dir is not None
     if args.out_dir is not None:
-        _check_out_dir(args.out_dir, args.overwrite)
+        check_out_dir(args.out_dir, args.overwrite)
     from acmpca_issue._issuer import Issuer
 
     issuer = Issuer.from_session(

@@ -25,12 +25,24 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+@pytest.fixture(scope="session")
+def botocore_session() -> Session:
+    """One botocore session, so the service model is loaded once."""
+    return Session()
+
+
 @pytest.fixture
-def client() -> BaseClient:
+def client(botocore_session: Session) -> Iterator[BaseClient]:
     """A botocore acm-pca client with botocore's own retries off (for Stubber)."""
-    return Session().create_client(
-        "acm-pca", region_name="us-east-1", config=Config(retries={"total_max_attempts": 1})
+    client = botocore_session.create_client(
+        "acm-pca",
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"total_max_attempts": 1}),
     )
+    yield client
+    client.close()
 
 
 @pytest.fixture

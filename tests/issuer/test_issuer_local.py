@@ -6,6 +6,7 @@ twice: the tests count the certificates the local CA issued.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import threading
@@ -338,6 +339,8 @@ class _ResettingServer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
         self.sock.close()
         self._thread.join(timeout=5)
 
@@ -379,6 +382,8 @@ class _DroppingProxy:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
         self.sock.close()
         self._thread.join(timeout=5)
 

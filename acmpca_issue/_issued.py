@@ -92,7 +92,7 @@ def _signed_by(child: x509.Certificate, parent: x509.Certificate) -> str | None:
     return None
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen
 class IssuedCertificate:
     """A certificate AWS Private CA issued, with the chain that signed it.
 

@@ -138,6 +138,8 @@ def test_issue_over_http(bundle: Any) -> None:
         again = issuer.get_certificate(issued.arn)
         issuer.client.close()
     assert again.certificate == issued.certificate
+    assert again == issued
+    assert len({again, issued}) == 1
 
 
 class TestFaults:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -63,7 +64,12 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _no_real_aws(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Fake credentials and no shared config, so nothing can reach or sign for real AWS."""
+    """Fake credentials and no shared config, so nothing can reach or sign for real AWS.
+
+    Also guards the test process against ``import awscli``, which swaps in the botocore copy that
+    awscli carries and its older service models: the AWS CLI runs only in child processes.
+    """
+    assert "awscli" not in sys.modules, "awscli was imported in the test process"
     home = tmp_path_factory.getbasetemp() / "aws-home"
     home.mkdir(exist_ok=True)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")

@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-pytest.importorskip("awscli")
+# The AWS CLI runs only in child processes: importing awscli here would replace botocore in this
+# process with the copy awscli carries (see tests/cli/test_shorthand.py).
 
 CA = (
     "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"

@@ -33,7 +33,7 @@ import attrs
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.oid import NameOID
 
 from acmpca_issue._enums import ExtendedKeyUsageType, KeyAlgorithm, coerce_enum
 from acmpca_issue._files import write_file
@@ -96,15 +96,7 @@ _KEY_USAGES = (
     "decipher_only",
 )
 _EKU_OIDS: dict[ExtendedKeyUsageType, x509.ObjectIdentifier] = {
-    ExtendedKeyUsageType.SERVER_AUTH: ExtendedKeyUsageOID.SERVER_AUTH,
-    ExtendedKeyUsageType.CLIENT_AUTH: ExtendedKeyUsageOID.CLIENT_AUTH,
-    ExtendedKeyUsageType.CODE_SIGNING: ExtendedKeyUsageOID.CODE_SIGNING,
-    ExtendedKeyUsageType.EMAIL_PROTECTION: ExtendedKeyUsageOID.EMAIL_PROTECTION,
-    ExtendedKeyUsageType.TIME_STAMPING: ExtendedKeyUsageOID.TIME_STAMPING,
-    ExtendedKeyUsageType.OCSP_SIGNING: ExtendedKeyUsageOID.OCSP_SIGNING,
-    ExtendedKeyUsageType.SMART_CARD_LOGIN: ExtendedKeyUsageOID.SMARTCARD_LOGON,
-    ExtendedKeyUsageType.DOCUMENT_SIGNING: x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36"),
-    ExtendedKeyUsageType.CERTIFICATE_TRANSPARENCY: ExtendedKeyUsageOID.CERTIFICATE_TRANSPARENCY,
+    usage: x509.ObjectIdentifier(usage.dotted_string) for usage in ExtendedKeyUsageType
 }
 
 _LABEL = re.compile(r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\Z")

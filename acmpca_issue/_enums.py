@@ -115,6 +115,28 @@ class ExtendedKeyUsageType(_AwsEnum):
     DOCUMENT_SIGNING = "DOCUMENT_SIGNING"
     CERTIFICATE_TRANSPARENCY = "CERTIFICATE_TRANSPARENCY"
 
+    @property
+    def dotted_string(self) -> str:
+        """The object identifier this usage stands for in a certificate."""
+        return _EKU_DOTTED[self.value]
+
+
+# One table for every place that turns a named usage into an OID (CSRs and the local CA).
+_EKU_DOTTED = {
+    "SERVER_AUTH": "1.3.6.1.5.5.7.3.1",
+    "CLIENT_AUTH": "1.3.6.1.5.5.7.3.2",
+    "CODE_SIGNING": "1.3.6.1.5.5.7.3.3",
+    "EMAIL_PROTECTION": "1.3.6.1.5.5.7.3.4",
+    "TIME_STAMPING": "1.3.6.1.5.5.7.3.8",
+    "OCSP_SIGNING": "1.3.6.1.5.5.7.3.9",
+    "SMART_CARD_LOGIN": "1.3.6.1.4.1.311.20.2.2",
+    # Microsoft Document Signing: the OID in use when AWS added the name in 2021
+    # (RFC 9336's id-kp-documentSigning, 1.3.6.1.5.5.7.3.36, came later).
+    "DOCUMENT_SIGNING": "1.3.6.1.4.1.311.10.3.12",
+    # Certificate Transparency precertificate signing (RFC 6962, section 3.1).
+    "CERTIFICATE_TRANSPARENCY": "1.3.6.1.4.1.11129.2.4.4",
+}
+
 
 class PolicyQualifierId(_AwsEnum):
     """The policy qualifier ids of ``ApiPassthrough`` certificate policies."""

@@ -349,7 +349,7 @@ class TestExtensions:
             ExtendedKeyUsageOID.SERVER_AUTH,
             ExtendedKeyUsageOID.CLIENT_AUTH,
             ExtendedKeyUsageOID.SMARTCARD_LOGON,
-            x509.ObjectIdentifier("1.3.6.1.5.5.7.3.36"),
+            x509.ObjectIdentifier("1.3.6.1.4.1.311.10.3.12"),
             ExtendedKeyUsageOID.CODE_SIGNING,
         ]
 

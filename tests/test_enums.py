@@ -79,3 +79,20 @@ def test_signing_algorithms_fit_the_key_family(key: KeyAlgorithm, expected: set[
     if key.family == "RSA":
         expected |= {"SHA256WITHRSA_PSS", "SHA384WITHRSA_PSS", "SHA512WITHRSA_PSS"}
     assert allowed == expected
+
+
+def test_extended_key_usage_oids() -> None:
+    """Each named usage has one OID, the same one cryptography knows where it knows it."""
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    assert ExtendedKeyUsageType.SERVER_AUTH.dotted_string == (
+        ExtendedKeyUsageOID.SERVER_AUTH.dotted_string
+    )
+    assert ExtendedKeyUsageType.SMART_CARD_LOGIN.dotted_string == (
+        ExtendedKeyUsageOID.SMARTCARD_LOGON.dotted_string
+    )
+    assert ExtendedKeyUsageType.CERTIFICATE_TRANSPARENCY.dotted_string == (
+        ExtendedKeyUsageOID.CERTIFICATE_TRANSPARENCY.dotted_string
+    )
+    assert ExtendedKeyUsageType.DOCUMENT_SIGNING.dotted_string == "1.3.6.1.4.1.311.10.3.12"
+    assert len({usage.dotted_string for usage in ExtendedKeyUsageType}) == len(ExtendedKeyUsageType)

@@ -54,17 +54,7 @@ _SUBJECT_OIDS: tuple[tuple[str, ObjectIdentifier], ...] = (
 )
 
 _EKU_OIDS: dict[ExtendedKeyUsageType, ObjectIdentifier] = {
-    ExtendedKeyUsageType.SERVER_AUTH: ExtendedKeyUsageOID.SERVER_AUTH,
-    ExtendedKeyUsageType.CLIENT_AUTH: ExtendedKeyUsageOID.CLIENT_AUTH,
-    ExtendedKeyUsageType.CODE_SIGNING: ExtendedKeyUsageOID.CODE_SIGNING,
-    ExtendedKeyUsageType.EMAIL_PROTECTION: ExtendedKeyUsageOID.EMAIL_PROTECTION,
-    ExtendedKeyUsageType.TIME_STAMPING: ExtendedKeyUsageOID.TIME_STAMPING,
-    ExtendedKeyUsageType.OCSP_SIGNING: ExtendedKeyUsageOID.OCSP_SIGNING,
-    ExtendedKeyUsageType.SMART_CARD_LOGIN: ExtendedKeyUsageOID.SMARTCARD_LOGON,
-    # Microsoft Document Signing, the OID in use when AWS added the name (RFC 9336 came later).
-    ExtendedKeyUsageType.DOCUMENT_SIGNING: ObjectIdentifier("1.3.6.1.4.1.311.10.3.12"),
-    # Certificate Transparency precertificate signing (RFC 6962 3.1).
-    ExtendedKeyUsageType.CERTIFICATE_TRANSPARENCY: ObjectIdentifier("1.3.6.1.4.1.11129.2.4.4"),
+    usage: ObjectIdentifier(usage.dotted_string) for usage in ExtendedKeyUsageType
 }
 
 _CA_USAGE = x509.KeyUsage(

@@ -372,17 +372,22 @@ class ExtendedKeyUsage(_Model):
 
 @attrs.frozen(kw_only=True, repr=False)
 class KeyUsage(_Model):
-    """The key usage bits; each defaults to false (only the true ones are sent)."""
+    """The key usage bits.
 
-    digital_signature: bool = False
-    non_repudiation: bool = False
-    key_encipherment: bool = False
-    data_encipherment: bool = False
-    key_agreement: bool = False
-    key_cert_sign: bool = False
-    crl_sign: bool = False
-    encipher_only: bool = False
-    decipher_only: bool = False
+    Each is ``True``, ``False`` or ``None`` (left out); the service reads a left-out bit as
+    false. Only the bits that are set are sent, so an explicit ``False`` goes on the wire as
+    ``false`` exactly as the AWS CLI sends it.
+    """
+
+    digital_signature: bool | None = None
+    non_repudiation: bool | None = None
+    key_encipherment: bool | None = None
+    data_encipherment: bool | None = None
+    key_agreement: bool | None = None
+    key_cert_sign: bool | None = None
+    crl_sign: bool | None = None
+    encipher_only: bool | None = None
+    decipher_only: bool | None = None
 
     _MEMBERS = tuple(
         _Member(name, key, _flag)
@@ -398,10 +403,6 @@ class KeyUsage(_Model):
             ("decipher_only", "DecipherOnly"),
         )
     )
-
-    def to_api(self) -> dict[str, Any]:
-        """The AWS shape with the usages that are true (``{"DigitalSignature": True}``)."""
-        return {m.key: True for m in self._MEMBERS if getattr(self, m.name) is True}
 
 
 def _base64_value(value: object, path: str, problems: Problems) -> object:

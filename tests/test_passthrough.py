@@ -133,7 +133,10 @@ class TestShape:
         """The model allows empty structures; they give empty mappings."""
         assert ApiPassthrough().to_api() == {}
         assert KeyUsage().to_api() == {}
-        assert KeyUsage.from_api({"DigitalSignature": False}) == KeyUsage()
+        explicit = KeyUsage.from_api({"DigitalSignature": False})
+        assert explicit == KeyUsage(digital_signature=False)
+        assert explicit != KeyUsage()
+        assert explicit.to_api() == {"DigitalSignature": False}
 
     def test_custom_attributes_alone(self) -> None:
         """Custom attributes on their own are fine (standard OIDs included)."""

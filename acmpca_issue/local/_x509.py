@@ -257,15 +257,15 @@ def passthrough_extensions(
         usage = extensions.key_usage
         try:
             value = x509.KeyUsage(
-                digital_signature=usage.digital_signature,
-                content_commitment=usage.non_repudiation,
-                key_encipherment=usage.key_encipherment,
-                data_encipherment=usage.data_encipherment,
-                key_agreement=usage.key_agreement,
-                key_cert_sign=usage.key_cert_sign,
-                crl_sign=usage.crl_sign,
-                encipher_only=usage.encipher_only,
-                decipher_only=usage.decipher_only,
+                digital_signature=usage.digital_signature is True,
+                content_commitment=usage.non_repudiation is True,
+                key_encipherment=usage.key_encipherment is True,
+                data_encipherment=usage.data_encipherment is True,
+                key_agreement=usage.key_agreement is True,
+                key_cert_sign=usage.key_cert_sign is True,
+                crl_sign=usage.crl_sign is True,
+                encipher_only=usage.encipher_only is True,
+                decipher_only=usage.decipher_only is True,
             )
         except ValueError as error:
             raise LocalServiceError(_INVALID_ARGS, f"Invalid KeyUsage: {error}") from None

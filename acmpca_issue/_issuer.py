@@ -75,12 +75,12 @@ NOT_FOUND_GRACE = 5.0
 MAX_ATTEMPTS = 8
 
 _RETRYABLE_SERVICE = (ThrottlingError, InternalFailureError, ServiceUnavailableError)
-_E = TypeVar("_E", bound=BaseException)
+_E = TypeVar("_E", bound=AcmPcaIssueError)
 
 
-def _with_arn(error: _E, arn: CertificateArn | str) -> _E:
+def _with_arn(error: _E, arn: CertificateArn) -> _E:
     """Attach the certificate ARN to an error raised after the certificate was issued."""
-    error.certificate_arn = arn  # type: ignore[attr-defined]
+    error.certificate_arn = arn
     add_note = getattr(error, "add_note", None)
     if add_note is not None:  # pragma: no branch - Python 3.11+
         add_note(f"certificate ARN: {arn} (resume with Issuer.get_certificate)")
@@ -237,7 +237,7 @@ class Issuer:
                 f"{error} (IssueCertificate may have been processed; send the same request "
                 f"again within 5 minutes to get the same certificate: idempotency token {token})"
             )
-            raised.idempotency_token = token  # type: ignore[attr-defined]
+            raised.idempotency_token = str(token)
             raise raised from error.__cause__
         issued_at = self._clock()
         arn = self._certificate_arn(response)
@@ -437,9 +437,9 @@ class Issuer:
         try:
             return CertificateArn.parse(text)
         except AcmPcaIssueError as error:
-            raise _with_arn(
-                VerificationError(f"IssueCertificate returned an unreadable ARN {text!r}: {error}"),
-                str(text),
+            # The text is not an ARN this library can hold, so it travels in the message.
+            raise VerificationError(
+                f"IssueCertificate returned an unreadable ARN {text!r}: {error}"
             ) from None
 
     def _fetch(self, arn: CertificateArn, *, not_found_until: float | None) -> IssuedCertificate:

@@ -74,7 +74,15 @@ __all__ = [
 
 
 class AcmPcaIssueError(Exception):
-    """Base of every error this library raises on purpose. Never raised itself."""
+    """Base of every error this library raises on purpose. Never raised itself.
+
+    Attributes:
+        certificate_arn: the ARN of the certificate when the error came after it was issued
+            (a failed issuance, a certificate that does not verify, a wait that ran out), so
+            that nothing issued is lost; ``None`` otherwise.
+    """
+
+    certificate_arn: CertificateArn | None = None
 
 
 class Problem(NamedTuple):
@@ -139,7 +147,15 @@ class InvalidCsrError(InvalidRequestError):
 
 
 class TransportError(AcmPcaIssueError):
-    """The call did not get an answer: no credentials, endpoint unreachable, or a timeout."""
+    """The call did not get an answer: no credentials, endpoint unreachable, or a timeout.
+
+    Attributes:
+        idempotency_token: when IssueCertificate got no answer, the token it was sent with;
+            the same request sent again within 5 minutes returns that certificate, if the
+            service did issue it.
+    """
+
+    idempotency_token: str | None = None
 
 
 class IssuanceTimeoutError(AcmPcaIssueError, TimeoutError):
@@ -147,6 +163,8 @@ class IssuanceTimeoutError(AcmPcaIssueError, TimeoutError):
 
     Nothing is lost: ``certificate_arn`` names it, and ``Issuer.get_certificate`` resumes.
     """
+
+    certificate_arn: CertificateArn
 
     def __init__(self, message: str, *, certificate_arn: CertificateArn) -> None:
         super().__init__(message)

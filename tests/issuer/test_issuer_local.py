@@ -198,7 +198,8 @@ class TestFaults:
             Issuer(pca.client()).issue_certificate(
                 certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
             )
-        arn = caught.value.certificate_arn  # type: ignore[attr-defined]
+        arn = caught.value.certificate_arn
+        assert arn is not None
         assert arn.certificate_authority_arn == root
 
     def test_ca_disabled_between_preflight_and_issue(
@@ -237,7 +238,9 @@ class TestFaults:
                 )
             issuer.client.close()
         assert server.connections == 3
-        assert len(caught.value.idempotency_token) == 36  # type: ignore[attr-defined]
+        token = caught.value.idempotency_token
+        assert token is not None
+        assert len(token) == 36
         assert type(caught.value.__cause__).__name__ == "ConnectionClosedError"
         assert len(clock.sleeps) == 2
 
@@ -298,7 +301,9 @@ def test_moto(moto_endpoint: str, csr: x509.CertificateSigningRequest) -> None:
             signing_algorithm="SHA256WITHRSA",
             validity=Validity.days(3),
         )
-    assert str(caught.value.certificate_arn.certificate_authority_arn) == ca  # type: ignore[attr-defined]
+    kept = caught.value.certificate_arn
+    assert kept is not None
+    assert str(kept.certificate_authority_arn) == ca
     # moto leaves a new CA in PENDING_CERTIFICATE, which the preflight refuses before issuing.
     with pytest.raises(InvalidRequestError, match="PENDING_CERTIFICATE"):
         Issuer(client).issue_certificate(

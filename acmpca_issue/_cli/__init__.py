@@ -16,10 +16,13 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acmpca_issue._cli._args import PROG, build_parser
 from acmpca_issue._cli._output import UsageError
+
+if TYPE_CHECKING:
+    from acmpca_issue.exceptions import AcmPcaIssueError
 
 __all__ = ["main"]
 
@@ -71,15 +74,24 @@ def _error_lines(error: BaseException, command: str) -> tuple[int, list[str]]:
         )
         if error.hint:
             line = f"{line} ({error.hint})"
-        return EXIT_FAILED, [line]
+        return EXIT_FAILED, [line, *_issued_arn(error)]
     if isinstance(error, IssuanceTimeoutError):
         return EXIT_FAILED, [
             f"{PROG}: error: {error}; fetch it later with: {PROG} get-certificate "
             f"--certificate-arn {error.certificate_arn}"
         ]
-    if isinstance(error, (AcmPcaIssueError, WriteError)):
+    if isinstance(error, AcmPcaIssueError):
+        return EXIT_FAILED, [f"{PROG}: error: {' '.join(str(error).split())}", *_issued_arn(error)]
+    if isinstance(error, WriteError):
         return EXIT_FAILED, [f"{PROG}: error: {' '.join(str(error).split())}"]
     raise error
+
+
+def _issued_arn(error: AcmPcaIssueError) -> list[str]:
+    """A line naming the certificate when the error came after it was issued."""
+    if error.certificate_arn is None:
+        return []
+    return [f"{PROG}: the certificate was issued: {error.certificate_arn}"]
 
 
 _OPERATIONS = {"issue-certificate": "IssueCertificate", "get-certificate": "GetCertificate"}

@@ -538,6 +538,22 @@ class TestWithLocalCa:
         assert result.status == 1
         assert result.err.startswith("acmpca-issue: error: cannot write the certificate arn:aws:")
 
+    def test_failed_issuance_names_the_certificate(
+        self, run: Any, local_ca: Any, csr_file: Path
+    ) -> None:
+        """A failure after issuing prints the service's error and the certificate's ARN."""
+        local_ca.pca.fail_next_issuance()
+        # A token of its own: the same request as another test's would get that certificate.
+        result = run(*self.args(local_ca, csr_file, "--wait", "--idempotency-token", "fails"))
+        assert result.status == 1
+        first, second = result.err.splitlines()
+        assert first.startswith(
+            "An error occurred (RequestFailedException) when calling the GetCertificate operation"
+        )
+        assert second.startswith(
+            f"acmpca-issue: the certificate was issued: {local_ca.ca_arn}/certificate/"
+        )
+
     def test_preflight(self, run: Any, local_ca: Any, csr_file: Path) -> None:
         """The preflight refuses an algorithm that does not fit the CA's key: exit 2."""
         args = self.args(local_ca, csr_file)

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
         TemplateArn,
         parse_certificate_arn,
     )
-    from acmpca_issue._csr import CsrBundle, build_csr, generate_private_key, load_csr
+    from acmpca_issue._csr import CsrBundle, build_csr, generate_private_key
+    from acmpca_issue._csr_load import load_csr
     from acmpca_issue._enums import (
         ExtendedKeyUsageType,
         KeyAlgorithm,
@@ -71,9 +72,8 @@ _EXPORTS: dict[str, str] = {
         ["CertificateArn", "CertificateAuthorityArn", "TemplateArn", "parse_certificate_arn"],
         "acmpca_issue._arn",
     ),
-    **dict.fromkeys(
-        ["CsrBundle", "build_csr", "generate_private_key", "load_csr"], "acmpca_issue._csr"
-    ),
+    **dict.fromkeys(["CsrBundle", "build_csr", "generate_private_key"], "acmpca_issue._csr"),
+    "load_csr": "acmpca_issue._csr_load",
     **dict.fromkeys(
         [
             "ExtendedKeyUsageType",

@@ -29,7 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from typing_extensions import Self
 
 from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
-from acmpca_issue._csr import load_csr
+from acmpca_issue._csr_load import load_csr
 from acmpca_issue._enums import SigningAlgorithm, ValidityType, coerce_enum
 from acmpca_issue._passthrough import ApiPassthrough
 from acmpca_issue._problems import Problems

@@ -28,7 +28,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
 from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn, TemplateArn
-from acmpca_issue._csr import load_csr
+from acmpca_issue._csr_load import load_csr
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm, ValidityType
 from acmpca_issue._passthrough import ApiPassthrough, Subject
 from acmpca_issue._validity import Validity

@@ -154,20 +154,13 @@ class Issuer:
         Raises:
             TransportError: the profile or region cannot be resolved.
         """
-        import botocore.config
         import botocore.exceptions
-        import botocore.session
+
+        from acmpca_issue._session import make_client
 
         try:
-            session = botocore.session.Session(profile=profile_name)
-            client = session.create_client(
-                "acm-pca",
-                region_name=region_name,
-                endpoint_url=endpoint_url,
-                config=botocore.config.Config(
-                    retries={"total_max_attempts": 1, "mode": "standard"},
-                    user_agent_extra="acmpca-issue",
-                ),
+            client = make_client(
+                region_name=region_name, profile_name=profile_name, endpoint_url=endpoint_url
             )
         except botocore.exceptions.BotoCoreError as error:
             raise TransportError(f"cannot make an acm-pca client: {error}") from error

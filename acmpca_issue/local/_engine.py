@@ -458,19 +458,22 @@ class Engine:
                 passthrough = ApiPassthrough.from_api(params["ApiPassthrough"])
             except InvalidRequestError as error:
                 raise _fail("InvalidArgsException", f"Invalid ApiPassthrough: {error}") from None
-        now = self.now().replace(microsecond=0)
+        # The certificate's times are whole seconds; the issue delay and the idempotency
+        # window count from the exact moment of issuance.
+        moment = self.now()
+        now = moment.replace(microsecond=0)
         not_before, not_after = self._validity(params, ca, now, exempt=root_self_issue)
         token = params.get("IdempotencyToken")
         serial = self._new_serial(ca.arn)
         arn = str(CertificateArn.from_parts(ca.arn, serial))
         if token is not None:
-            earlier = self._remember_token((ca.arn, token), arn, now)
+            earlier = self._remember_token((ca.arn, token), arn, moment)
             if earlier is not None:
                 return {"CertificateArn": earlier}
         failed = not internal and self._fail_next > 0
         if failed:
             self._fail_next -= 1
-            record = CertificateRecord(arn, ca.arn, serial, now, "", "", failed=True)
+            record = CertificateRecord(arn, ca.arn, serial, moment, "", "", failed=True)
         else:
             subject = csr.subject
             if passthrough is not None and passthrough.subject is not None:
@@ -496,7 +499,7 @@ class Engine:
                 builder = builder.add_extension(extension.value, extension.critical)
             certificate = sign(builder, ca.key, algorithm)
             chain = ca.issuing_chain_pem() if ca.certificate is not None else ""
-            record = CertificateRecord(arn, ca.arn, serial, now, pem(certificate), chain)
+            record = CertificateRecord(arn, ca.arn, serial, moment, pem(certificate), chain)
         self._certificates[(ca.arn, serial)] = record
         if self._store is not None:
             self._store.certificate_added(record, token)

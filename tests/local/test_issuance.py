@@ -425,6 +425,23 @@ class TestGetCertificate:
         clock.advance(seconds=0.001)
         assert "Certificate" in pca.engine.handle("GetCertificate", ask)
 
+    def test_delay_counts_from_the_exact_moment(self) -> None:
+        """A sub-second delay holds even when issuance falls late in a second."""
+        clock = FakeClock(START + timedelta(seconds=0.7))
+        pca = LocalPrivateCA(clock=clock, issue_delay=0.5)
+        ca = str(pca.create_root_ca())
+        arn = pca.engine.handle("IssueCertificate", issue_params(ca))["CertificateArn"]
+        ask = {"CertificateAuthorityArn": ca, "CertificateArn": arn}
+        assert _error(pca.engine.handle, "GetCertificate", ask).code == "RequestInProgressException"
+        clock.advance(seconds=0.499)
+        assert _error(pca.engine.handle, "GetCertificate", ask).code == "RequestInProgressException"
+        clock.advance(seconds=0.001)
+        certificate = x509.load_pem_x509_certificate(
+            pca.engine.handle("GetCertificate", ask)["Certificate"].encode()
+        )
+        # The certificate itself still carries whole seconds, backdated 60 minutes.
+        assert certificate.not_valid_before_utc == START - timedelta(minutes=60)
+
     def test_fail_next_issuance(self, world: tuple[LocalPrivateCA, FakeClock, str]) -> None:
         """The next issuance fails with RequestFailedException; the one after succeeds."""
         pca, _, ca = world

@@ -217,12 +217,7 @@ class Validity:
         for key in data:
             if key not in _KEYS:
                 problems.add("", f"unknown key {key!r}; allowed: Value, Type")
-        value, kind = data.get("Value"), data.get("Type")
-        if value is None:
-            problems.add("value", "is required")
-        if kind is None:
-            problems.add("type", "is required")
-        value, kind = _check(value, kind, problems)
+        value, kind = _check(data.get("Value"), data.get("Type"), problems)
         problems.raise_if_any()
         return cls(value, kind)
 
@@ -280,8 +275,13 @@ _ENDS: dict[ValidityType, Callable[[int, datetime], datetime]] = {
 
 def _check(value: object, kind: object, problems: Problems) -> tuple[Any, Any]:
     """Check a value and type, recording problems; return them normalised."""
-    the_type = None if kind is None else problems.check("type", coerce_enum, ValidityType, kind, "")
+    if kind is None:
+        problems.add("type", "is required")
+        the_type = None
+    else:
+        the_type = problems.check("type", coerce_enum, ValidityType, kind, "")
     if value is None:
+        problems.add("value", "is required")
         return value, the_type
     if isinstance(value, bool) or not isinstance(value, int):
         hint = " (make the float an int)" if isinstance(value, float) else ""

@@ -131,6 +131,30 @@ class TestValues:
             Validity(value, kind)  # type: ignore[arg-type]
         assert _paths(error) == ["value"]
 
+    @pytest.mark.parametrize(
+        ("value", "kind", "paths"),
+        [
+            (None, "DAYS", ["value"]),
+            (1, None, ["type"]),
+            (None, None, ["type", "value"]),
+            (None, "WEEKS", ["type", "value"]),
+        ],
+    )
+    def test_value_and_type_are_required(
+        self, value: object, kind: object, paths: list[str]
+    ) -> None:
+        """None is refused for either member, so every instance can be sent and read."""
+        with pytest.raises(InvalidRequestError) as error:
+            Validity(value, kind)  # type: ignore[arg-type]
+        assert sorted(_paths(error)) == paths
+        assert any(p.message == "is required" for p in error.value.problems)
+
+    def test_absolute_refuses_none(self) -> None:
+        """Validity.absolute(None) is refused, not an ABSOLUTE without a value."""
+        with pytest.raises(InvalidRequestError, match="is required") as error:
+            Validity.absolute(None)  # type: ignore[arg-type]
+        assert _paths(error) == ["value"]
+
     def test_bad_type_and_value_together(self) -> None:
         """Both problems are reported."""
         with pytest.raises(InvalidRequestError) as error:

@@ -462,7 +462,9 @@ class Engine:
         # window count from the exact moment of issuance.
         moment = self.now()
         now = moment.replace(microsecond=0)
-        not_before, not_after = self._validity(params, ca, now, exempt=root_self_issue)
+        not_before, not_after = self._validity(
+            params, ca, now, exempt=root_self_issue, ca_certificate=template.is_ca
+        )
         token = params.get("IdempotencyToken")
         serial = self._new_serial(ca.arn)
         arn = str(CertificateArn.from_parts(ca.arn, serial))
@@ -513,7 +515,13 @@ class Engine:
                 return serial
 
     def _validity(
-        self, params: dict[str, Any], ca: CaRecord, now: datetime, *, exempt: bool
+        self,
+        params: dict[str, Any],
+        ca: CaRecord,
+        now: datetime,
+        *,
+        exempt: bool,
+        ca_certificate: bool,
     ) -> tuple[datetime, datetime]:
         try:
             not_after = Validity.from_api(params["Validity"]).not_after(now)
@@ -545,6 +553,19 @@ class Engine:
             )
         if exempt:
             return not_before, not_after
+        # A CA certificate must end strictly before its issuer does; any other certificate
+        # may end exactly when the CA does.
+        if (
+            ca_certificate
+            and ca.certificate is not None
+            and not_after >= ca.certificate.not_valid_after_utc
+        ):
+            raise _fail(
+                "ValidationException",
+                "The validity of a CA certificate must end before the issuing certificate "
+                f"authority's: {not_after:%Y-%m-%dT%H:%M:%SZ} is not before the CA's NotAfter "
+                f"{ca.certificate.not_valid_after_utc:%Y-%m-%dT%H:%M:%SZ}.",
+            )
         if ca.certificate is not None and not_after > ca.certificate.not_valid_after_utc:
             raise _fail(
                 "ValidationException",

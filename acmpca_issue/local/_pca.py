@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
@@ -205,7 +205,8 @@ class LocalPrivateCA:
     ) -> CertificateAuthorityArn:
         """Create a subordinate CA signed by ``parent_arn`` and make it ACTIVE.
 
-        Its certificate (5 years, capped at the parent's NotAfter) uses the
+        Its certificate (5 years, ending at the latest one second before the parent's
+        NotAfter, since a CA certificate must end before its issuer) uses the
         ``SubordinateCACertificate_PathLen<path_length>`` template, and its chain holds the
         parent's certificate and the parent's own chain, up to the root.
 
@@ -253,8 +254,9 @@ class LocalPrivateCA:
         now = self._engine.now().replace(microsecond=0)
         end = now.replace(year=now.year + _SUBORDINATE_YEARS, day=min(now.day, 28))
         parent_end = parent_ca.get("NotAfter")
-        if parent_end is not None and end > parent_end:
-            end = parent_end
+        if parent_end is not None and end >= parent_end:
+            # A CA certificate must end before its issuer does.
+            end = parent_end - timedelta(seconds=1)
         self._install(
             arn,
             issuer=parent,

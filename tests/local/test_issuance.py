@@ -141,6 +141,25 @@ class TestValidity:
         assert error.code == "ValidationException"
         assert "exceeds the certificate authority validity" in error.message
 
+    def test_ca_certificate_ends_before_its_issuer(
+        self, world: tuple[LocalPrivateCA, FakeClock, str]
+    ) -> None:
+        """A CA certificate may not end when its issuer does; one second earlier is allowed."""
+        pca, _, ca = world
+        ca_end = pca.engine.handle("DescribeCertificateAuthority", {"CertificateAuthorityArn": ca})[
+            "CertificateAuthority"
+        ]["NotAfter"]
+        sub_template = "arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1"
+        at_end = {"Value": int(ca_end.timestamp()), "Type": "ABSOLUTE"}
+        params = issue_params(ca, Validity=at_end, TemplateArn=sub_template)
+        error = _error(pca.engine.handle, "IssueCertificate", params)
+        assert error.code == "ValidationException"
+        assert "CA certificate must end before" in error.message
+        before_end = {"Value": int(ca_end.timestamp()) - 1, "Type": "ABSOLUTE"}
+        cert = issue(pca.engine, ca, Validity=before_end, TemplateArn=sub_template)
+        assert cert.not_valid_after_utc == ca_end - timedelta(seconds=1)
+        assert cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca is True
+
     def test_short_lived_ca(self) -> None:
         """A SHORT_LIVED_CERTIFICATE CA issues up to 7 days and refuses more."""
         pca, _ = new_pca()

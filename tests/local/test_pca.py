@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import botocore.session
@@ -76,7 +77,7 @@ def test_subordinate_chain_reaches_the_root(pca: LocalPrivateCA, client: Any) ->
 
 
 def test_subordinate_capped_at_parent(pca: LocalPrivateCA) -> None:
-    """A subordinate of a short-lived parent ends when the parent does."""
+    """A subordinate of a parent near its end ends one second before the parent does."""
     short_pca, clock = new_pca()
     root = short_pca.create_root_ca()
     root_end = short_pca.engine.handle(
@@ -87,7 +88,7 @@ def test_subordinate_capped_at_parent(pca: LocalPrivateCA) -> None:
     described = short_pca.engine.handle(
         "DescribeCertificateAuthority", {"CertificateAuthorityArn": str(sub)}
     )["CertificateAuthority"]
-    assert described["NotAfter"] == root_end
+    assert described["NotAfter"] == root_end - timedelta(seconds=1)
 
 
 def test_errors_are_service_errors(pca: LocalPrivateCA, client: Any) -> None:

@@ -87,6 +87,41 @@ def _with_arn(error: _E, arn: CertificateArn) -> _E:
     return error
 
 
+def _keep_arn(error: BaseException, arn: CertificateArn) -> None:
+    """Make sure an exception leaving :meth:`Issuer.issue` after IssueCertificate names the ARN.
+
+    The library's own errors get ``certificate_arn``; anything else (``KeyboardInterrupt``
+    while waiting, an error from a client wrapper) is re-raised unchanged, with the ARN as an
+    attribute and a note, and logged, so the issued certificate is never lost.
+    """
+    if isinstance(error, AcmPcaIssueError):
+        if error.certificate_arn is None:
+            _with_arn(error, arn)
+        return
+    logger.warning(
+        "certificate %s was issued; %s interrupted the wait (resume with Issuer.get_certificate)",
+        arn,
+        type(error).__name__,
+    )
+    # Every exception has a __dict__ (BaseException provides one), so this cannot fail.
+    error.certificate_arn = arn  # type: ignore[attr-defined]
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:  # pragma: no branch - Python 3.11+
+        add_note(f"certificate ARN: {arn} (resume with Issuer.get_certificate)")
+
+
+def _note_token(error: BaseException, token: str, why: str) -> None:
+    """Tell whoever sees ``error`` that IssueCertificate may have issued, and how to recover."""
+    text = (
+        f"{why}: the certificate may have been issued; send the same request again within "
+        f"5 minutes (idempotency token {token}) to get it instead of a second one"
+    )
+    logger.warning("IssueCertificate: %s", text)
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:  # pragma: no branch - Python 3.11+
+        add_note(text)
+
+
 @attrs.frozen
 class _Cached:
     at: float
@@ -134,6 +169,8 @@ class Issuer:
         self._backoff = backoff or Backoff()
         self._cache: dict[str, _Cached] = {}
         self._lock = threading.Lock()
+        # One lock per CA, so that threads missing the cache together describe it once.
+        self._describing: dict[str, threading.Lock] = {}
 
     @classmethod
     def from_session(
@@ -215,7 +252,7 @@ class Issuer:
         params = dict(request.to_api())
         if not params.get("IdempotencyToken"):
             params["IdempotencyToken"] = derive_idempotency_token(params)
-        token = params["IdempotencyToken"]
+        token = str(params["IdempotencyToken"])
         try:
             response = self._call(
                 "IssueCertificate", params, Deadline(self._clock, self.wait_timeout)
@@ -230,18 +267,28 @@ class Issuer:
                 f"{error} (IssueCertificate may have been processed; send the same request "
                 f"again within 5 minutes to get the same certificate: idempotency token {token})"
             )
-            raised.idempotency_token = str(token)
+            raised.idempotency_token = token
             raise raised from error.__cause__
+        except AcmPcaIssueError:
+            raise
+        except BaseException as error:
+            # Interrupted (Ctrl-C) or a foreign error while the call was in flight.
+            _note_token(error, token, f"{type(error).__name__} during IssueCertificate")
+            raise
         issued_at = self._clock()
         arn = self._certificate_arn(response)
         if not wait:
             return arn
-        certificate = self._fetch(arn, not_found_until=issued_at + NOT_FOUND_GRACE)
-        if verify:
-            try:
-                certificate.verify(request=request)
-            except VerificationError as error:
-                raise _with_arn(error, arn) from None
+        try:
+            certificate = self._fetch(arn, not_found_until=issued_at + NOT_FOUND_GRACE)
+            if verify:
+                try:
+                    certificate.verify(request=request)
+                except VerificationError as error:
+                    raise _with_arn(error, arn) from None
+        except BaseException as error:
+            _keep_arn(error, arn)
+            raise
         return certificate
 
     @overload
@@ -364,11 +411,30 @@ class Issuer:
                 ``preflight=False`` when the caller may not describe the CA.
         """
         key = str(CertificateAuthorityArn.parse(certificate_authority_arn))
-        now = self._clock()
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        with self._lock:
+            describing = self._describing.setdefault(key, threading.Lock())
+        with describing:
+            # Another thread may have described it while this one waited for the lock.
+            cached = self._cached(key)
+            if cached is not None:
+                return cached
+            now = self._clock()
+            ca = self._describe(key)
+            with self._lock:
+                self._cache[key] = _Cached(now, ca)
+            return ca
+
+    def _cached(self, key: str) -> CaInfo | None:
         with self._lock:
             cached = self._cache.get(key)
-        if cached is not None and now - cached.at < self.ca_cache_ttl:
+        if cached is not None and self._clock() - cached.at < self.ca_cache_ttl:
             return cached.ca
+        return None
+
+    def _describe(self, key: str) -> CaInfo:
         params = {"CertificateAuthorityArn": key}
         try:
             response = self._call(
@@ -385,10 +451,7 @@ class Issuer:
                     "use Issuer(..., preflight=False) and pass signing_algorithm"
                 ),
             ) from error.__cause__
-        ca = CaInfo.from_api(response)
-        with self._lock:
-            self._cache[key] = _Cached(now, ca)
-        return ca
+        return CaInfo.from_api(response)
 
     def forget(
         self, certificate_authority_arn: CertificateAuthorityArn | str | None = None
@@ -407,7 +470,9 @@ class Issuer:
         from acmpca_issue._errors_botocore import is_retryable_transport, translate
 
         method = getattr(self.client, _METHODS[operation])
+        token = params.get("IdempotencyToken")
         attempt = 0
+        unanswered = False  # an earlier attempt may have reached the service unanswered
         while True:
             attempt += 1
             try:
@@ -416,12 +481,14 @@ class Issuer:
                 mapped = translate(error, operation=operation)
                 if mapped is None:
                     raise
-                retryable = isinstance(mapped, _RETRYABLE_SERVICE) or (
-                    isinstance(mapped, TransportError) and is_retryable_transport(error)
-                )
+                lost = isinstance(mapped, TransportError) and is_retryable_transport(error)
+                retryable = lost or isinstance(mapped, _RETRYABLE_SERVICE)
                 delay = self._backoff.delay(attempt)
                 if not retryable or attempt >= self.max_attempts or deadline.remaining() < delay:
+                    if unanswered and token and not isinstance(mapped, TransportError):
+                        _note_token(mapped, str(token), "an earlier attempt went unanswered")
                     raise mapped from error
+                unanswered = unanswered or lost
                 logger.debug("%s attempt %d failed (%s); retrying", operation, attempt, mapped)
             self._sleep(delay)
 

@@ -453,14 +453,22 @@ def test_explicit_not_before_verifies(bundle: Any) -> None:
 
 
 def test_many_threads_share_one_issuer(bundle: Any) -> None:
-    """One Issuer used from 8 threads: 8 certificates, one cached describe."""
+    """One Issuer used from 8 threads at once: 8 certificates, one DescribeCertificateAuthority."""
     pca = LocalPrivateCA()
     root = pca.create_root_ca()
-    issuer = Issuer(pca.client())
+    client = pca.client()
+    describes: list[str] = []
+    client.meta.events.register(
+        "before-call.acm-pca.DescribeCertificateAuthority",
+        lambda **_: describes.append("describe"),
+    )
+    issuer = Issuer(client)
     before = issued_count(pca, root)
     results: list[Any] = []
+    start = threading.Barrier(8)
 
     def work(days: int) -> None:
+        start.wait(timeout=10)
         results.append(
             issuer.issue_certificate(
                 certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(days)
@@ -474,3 +482,4 @@ def test_many_threads_share_one_issuer(bundle: Any) -> None:
         thread.join()
     assert len(set(results)) == 8
     assert issued_count(pca, root) == before + 8
+    assert describes == ["describe"]

@@ -63,7 +63,7 @@ class NoJitter(random.Random):
         return b
 
 
-def make_issuer(client: BaseClient, clock: FakeClock, **options: Any) -> Issuer:
+def make_issuer(client: Any, clock: FakeClock, **options: Any) -> Issuer:
     return Issuer(client, sleep=clock.sleep, clock=clock, **options)
 
 
@@ -526,6 +526,29 @@ class _Exploding:
         raise KeyError("bug in a client wrapper")
 
 
+class _Scripted:
+    """A client answering IssueCertificate and GetCertificate from scripts of results."""
+
+    def __init__(self, issue: list[Any], get: list[Any]) -> None:
+        self.issue_script = issue
+        self.get_script = get
+        self.issue_calls: list[dict[str, Any]] = []
+
+    @staticmethod
+    def _next(script: list[Any]) -> Any:
+        result = script.pop(0)
+        if isinstance(result, BaseException):
+            raise result
+        return result
+
+    def issue_certificate(self, **params: Any) -> Any:
+        self.issue_calls.append(params)
+        return self._next(self.issue_script)
+
+    def get_certificate(self, **_: Any) -> Any:
+        return self._next(self.get_script)
+
+
 def test_foreign_exceptions_pass_through(request_: IssueCertificateRequest) -> None:
     """Exceptions that are not botocore's are not translated or retried."""
     issuer = Issuer(_Exploding(), preflight=False)
@@ -533,3 +556,90 @@ def test_foreign_exceptions_pass_through(request_: IssueCertificateRequest) -> N
         issuer.issue(request_)
     with pytest.raises(KeyError):
         issuer.get_certificate(CERT_ARN)
+
+
+class TestNothingLost:
+    """Whatever ends the call after IssueCertificate answered, the caller gets the ARN."""
+
+    @pytest.mark.parametrize("interruption", [KeyboardInterrupt(), KeyError("wrapper bug")])
+    def test_interrupted_wait_keeps_the_arn(
+        self,
+        *,
+        clock: FakeClock,
+        request_: IssueCertificateRequest,
+        interruption: BaseException,
+        caplog: pytest.LogCaptureFixture,
+    ) -> None:
+        """Ctrl-C (or a foreign error) while waiting: re-raised as is, carrying the ARN."""
+        client = _Scripted(issue=[{"CertificateArn": CERT_ARN}], get=[interruption])
+        issuer = make_issuer(client, clock, preflight=False)
+        with pytest.raises(type(interruption)) as caught:
+            issuer.issue(request_)
+        assert caught.value is interruption
+        assert str(getattr(caught.value, "certificate_arn", None)) == CERT_ARN
+        assert any(CERT_ARN in note for note in getattr(caught.value, "__notes__", []))
+        assert CERT_ARN in caplog.text
+        assert len(client.issue_calls) == 1
+
+    def test_library_error_without_arn_gets_it(
+        self,
+        *,
+        clock: FakeClock,
+        request_: IssueCertificateRequest,
+        answer: dict[str, str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Any library error raised after issuing (not only the waiter's) names the ARN."""
+
+        def refuse(self: IssuedCertificate, **_: Any) -> None:
+            raise InvalidRequestError("cannot judge the validity", path="validity")
+
+        monkeypatch.setattr(IssuedCertificate, "verify", refuse)
+        client = _Scripted(issue=[{"CertificateArn": CERT_ARN}], get=[answer])
+        with pytest.raises(InvalidRequestError) as caught:
+            make_issuer(client, clock, preflight=False).issue(request_)
+        assert str(caught.value.certificate_arn) == CERT_ARN
+
+    def test_interrupted_issue_names_the_token(
+        self, *, clock: FakeClock, request_: IssueCertificateRequest
+    ) -> None:
+        """Ctrl-C during IssueCertificate: no ARN yet, so the note gives the token to resend."""
+        client = _Scripted(issue=[KeyboardInterrupt()], get=[])
+        with pytest.raises(KeyboardInterrupt) as caught:
+            make_issuer(client, clock, preflight=False).issue(request_)
+        token = issue_params(request_)["IdempotencyToken"]
+        assert any(token in note for note in getattr(caught.value, "__notes__", []))
+
+    def test_unanswered_attempt_then_throttled_names_the_token(
+        self, *, clock: FakeClock, request_: IssueCertificateRequest
+    ) -> None:
+        """A lost answer, then throttling to the end: the error says it may have been issued."""
+        from botocore.exceptions import ReadTimeoutError
+
+        throttled = ClientError(
+            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
+            "IssueCertificate",
+        )
+        client = _Scripted(
+            issue=[ReadTimeoutError(endpoint_url="http://x"), throttled, throttled], get=[]
+        )
+        with pytest.raises(ThrottlingError) as caught:
+            make_issuer(client, clock, preflight=False, max_attempts=3).issue(request_)
+        token = issue_params(request_)["IdempotencyToken"]
+        notes = getattr(caught.value, "__notes__", [])
+        assert any(token in note and "may have been issued" in note for note in notes)
+        assert {call["IdempotencyToken"] for call in client.issue_calls} == {token}
+        assert len(client.issue_calls) == 3
+
+    def test_throttled_without_a_lost_answer_has_no_note(
+        self, *, clock: FakeClock, request_: IssueCertificateRequest
+    ) -> None:
+        """Throttled every time: nothing can have been issued, so no such note."""
+        throttled = ClientError(
+            {"Error": {"Code": "ThrottlingException", "Message": "Rate exceeded"}},
+            "IssueCertificate",
+        )
+        client = _Scripted(issue=[throttled, throttled], get=[])
+        with pytest.raises(ThrottlingError) as caught:
+            make_issuer(client, clock, preflight=False, max_attempts=2).issue(request_)
+        assert not getattr(caught.value, "__notes__", [])

@@ -25,6 +25,7 @@ from typing import NoReturn
 
 import attrs
 
+from acmpca_issue._problems import describe
 from acmpca_issue._templates import (
     DEFAULT_TEMPLATE_NAME,
     TEMPLATE_NAMES,
@@ -363,7 +364,7 @@ class CertificateArn:
         if not isinstance(given, int) or isinstance(given, bool):
             _fail(f"serial must be an int, got {type(given).__name__}")
         if not 0 < serial < 1 << (4 * _MAX_SERIAL_DIGITS):
-            _fail(f"serial must be between 1 and 2**160 - 1, got {serial}")
+            _fail(f"serial must be between 1 and 2**160 - 1, got {describe(serial)}")
         return cls(ca, format(serial, "x"))
 
     @property

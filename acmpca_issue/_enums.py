@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from typing import TypeVar
 
+from acmpca_issue._problems import describe
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = [
@@ -167,4 +168,4 @@ def coerce_enum(enum_type: type[_E], value: object, path: str) -> _E:
         except ValueError:
             pass
     valid = ", ".join(member.value for member in enum_type)
-    raise InvalidRequestError(f"must be one of {valid}; got {value!r}", path=path)
+    raise InvalidRequestError(f"must be one of {valid}; got {describe(value)}", path=path)

@@ -30,7 +30,7 @@ import attrs
 from typing_extensions import Self
 
 from acmpca_issue._enums import ExtendedKeyUsageType, PolicyQualifierId, coerce_enum
-from acmpca_issue._problems import Problems
+from acmpca_issue._problems import Problems, describe
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = [
@@ -96,7 +96,7 @@ def _text(
             )
             problems.add(path, f"must be {size} characters long, got {len(value)}")
         elif pattern is not None and pattern.fullmatch(value) is None:
-            problems.add(path, f"must be {allowed}, got {value!r}")
+            problems.add(path, f"must be {allowed}, got {describe(value)}")
         return value
 
     return check
@@ -107,7 +107,7 @@ _oid = _text(64, min_len=1, pattern=_OID, allowed="an object identifier like 1.3
 
 def _flag(value: object, path: str, problems: Problems) -> object:
     if not isinstance(value, bool):
-        problems.add(path, f"must be true or false, got {value!r}")
+        problems.add(path, f"must be true or false, got {describe(value)}")
     return value
 
 
@@ -215,7 +215,7 @@ class _Model:
         for key, value in data.items():
             member = by_key.get(key) if isinstance(key, str) else None
             if member is None:
-                problems.add("", f"unknown key {key!r}; allowed: {keys}")
+                problems.add("", f"unknown key {describe(key)}; allowed: {keys}")
             else:
                 values[member.name] = value
         built = None
@@ -539,7 +539,7 @@ def _ip(value: object, path: str, problems: Problems) -> object:
     try:
         ipaddress.ip_address(value)
     except ValueError:
-        problems.add(path, f"must be an IPv4 or IPv6 address, got {value!r}")
+        problems.add(path, f"must be an IPv4 or IPv6 address, got {describe(value)}")
     else:
         _text(39)(value, path, problems)
     return value

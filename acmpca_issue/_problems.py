@@ -7,9 +7,33 @@ from typing import TypeVar
 
 from acmpca_issue.exceptions import InvalidRequestError, Problem
 
-__all__ = ["Problems"]
+__all__ = ["Problems", "describe"]
 
 _T = TypeVar("_T")
+
+#: The longest a value is shown in a message; the rest is cut and marked with "...".
+_SHOWN = 80
+
+
+def describe(value: object) -> str:
+    """The ``repr`` of ``value`` for an error message, at most 80 characters.
+
+    It never raises: an integer too long to print in decimal (past Python's 4300-digit limit)
+    is described by its size, and an object whose ``repr`` fails by its type.
+
+    Example::
+
+        >>> describe(10**5000)
+        'an integer of 16610 bits'
+    """
+    try:
+        text = repr(value)
+    except Exception:  # a message must never fail to build
+        if isinstance(value, int):
+            sign = "a negative" if value < 0 else "an"
+            return f"{sign} integer of {value.bit_length()} bits"
+        return f"a {type(value).__name__} that cannot be shown"
+    return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 3]}..."
 
 
 class Problems:

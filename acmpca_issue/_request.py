@@ -32,7 +32,7 @@ from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
 from acmpca_issue._csr_load import load_csr
 from acmpca_issue._enums import SigningAlgorithm, ValidityType, coerce_enum
 from acmpca_issue._passthrough import ApiPassthrough
-from acmpca_issue._problems import Problems
+from acmpca_issue._problems import Problems, describe
 from acmpca_issue._validity import Validity
 from acmpca_issue.exceptions import InvalidRequestError
 
@@ -323,7 +323,7 @@ class IssueCertificateRequest:
         for key, value in data.items():
             name = by_key.get(key) if isinstance(key, str) else None
             if name is None:
-                problems.add("", f"unknown key {key!r}; allowed: {keys}")
+                problems.add("", f"unknown key {describe(key)}; allowed: {keys}")
             else:
                 values[name] = value
         request = None

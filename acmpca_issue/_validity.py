@@ -24,7 +24,7 @@ import attrs
 from typing_extensions import Self
 
 from acmpca_issue._enums import ValidityType, coerce_enum
-from acmpca_issue._problems import Problems
+from acmpca_issue._problems import Problems, describe
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = ["Validity"]
@@ -216,7 +216,7 @@ class Validity:
         problems = Problems()
         for key in data:
             if key not in _KEYS:
-                problems.add("", f"unknown key {key!r}; allowed: Value, Type")
+                problems.add("", f"unknown key {describe(key)}; allowed: Value, Type")
         value, kind = _check(data.get("Value"), data.get("Type"), problems)
         problems.raise_if_any()
         return cls(value, kind)
@@ -285,11 +285,11 @@ def _check(value: object, kind: object, problems: Problems) -> tuple[Any, Any]:
         return value, the_type
     if isinstance(value, bool) or not isinstance(value, int):
         hint = " (make the float an int)" if isinstance(value, float) else ""
-        problems.add("value", f"must be a whole number >= 1, got {value!r}{hint}")
+        problems.add("value", f"must be a whole number >= 1, got {describe(value)}{hint}")
     elif value < 1:
-        problems.add("value", f"must be a whole number >= 1, got {value}")
+        problems.add("value", f"must be a whole number >= 1, got {describe(value)}")
     elif value > _MAX_LONG:
-        problems.add("value", f"must fit in a signed 64-bit integer, got {value}")
+        problems.add("value", f"must fit in a signed 64-bit integer, got {describe(value)}")
     elif the_type is ValidityType.END_DATE:
         read = _read_end_date(value)
         if isinstance(read, str):

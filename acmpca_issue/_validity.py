@@ -58,7 +58,12 @@ def _aware_utc(value: object, path: str) -> datetime:
             "use datetime.now(timezone.utc) or .replace(tzinfo=timezone.utc)",
             path=path,
         )
-    return value.astimezone(timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        raise InvalidRequestError(
+            f"{value.isoformat()} is outside the years 1-9999 once converted to UTC", path=path
+        ) from None
 
 
 def _end_date_value(when: datetime) -> int:
@@ -144,9 +149,17 @@ class Validity:
         Fractions of a second are dropped (the encoding has whole seconds only).
 
         Raises:
-            InvalidRequestError: ``when`` is not an aware datetime.
+            InvalidRequestError: ``when`` is not an aware datetime, or falls before the
+                year 1000 in UTC (14-digit GeneralizedTime cannot hold it as an integer).
         """
         moment = _aware_utc(when, "value")
+        if moment.year < 1000:
+            # As an integer, YYYYMMDDHHMMSS loses the year's leading zero and would be read
+            # back as a 12- or 13-digit value: year 50 as 1950, year 1 as 2001.
+            raise InvalidRequestError(
+                f"an END_DATE must be in the years 1000-9999 (14 digits), got {moment.isoformat()}",
+                path="value",
+            )
         return cls(_end_date_value(moment), ValidityType.END_DATE)
 
     @classmethod

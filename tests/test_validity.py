@@ -40,6 +40,35 @@ class TestConstructors:
             Validity.end_date(datetime(2030, 1, 1))
         assert _paths(error) == ["value"]
 
+    @pytest.mark.parametrize("year", [1, 50, 99, 999])
+    def test_end_date_refuses_years_before_1000(self, year: int) -> None:
+        """A year that 14 digits cannot hold is refused, not read back as 19YY or 20YY."""
+        with pytest.raises(InvalidRequestError, match="years 1000-9999") as error:
+            Validity.end_date(datetime(year, 6, 1, tzinfo=UTC))
+        assert _paths(error) == ["value"]
+        assert Validity.end_date(datetime(1000, 1, 1, tzinfo=UTC)).value == 10000101000000
+
+    @pytest.mark.parametrize(
+        "when",
+        [
+            datetime(9999, 12, 31, 23, tzinfo=timezone(timedelta(hours=-5))),
+            datetime(1, 1, 1, 1, tzinfo=timezone(timedelta(hours=5))),
+        ],
+        ids=["after-9999-in-utc", "before-year-1-in-utc"],
+    )
+    def test_datetimes_outside_the_utc_range(self, when: datetime) -> None:
+        """A datetime that leaves years 1-9999 in UTC is refused, not an OverflowError."""
+        for build in (Validity.end_date, Validity.absolute):
+            with pytest.raises(InvalidRequestError, match="outside the years 1-9999") as error:
+                build(when)
+            assert _paths(error) == ["value"]
+        with pytest.raises(InvalidRequestError, match="outside the years 1-9999") as error:
+            Validity.days(1).not_after(when)
+        assert _paths(error) == ["issued_at"]
+        with pytest.raises(InvalidRequestError, match="outside the years 1-9999") as error:
+            Validity.from_timedelta(timedelta(hours=1), now=when)
+        assert _paths(error) == ["now"]
+
     def test_end_date_refuses_non_datetime(self) -> None:
         """Something else than a datetime is refused, not a TypeError."""
         with pytest.raises(InvalidRequestError, match="got str"):

@@ -125,3 +125,51 @@ def test_many_concurrent_clients() -> None:
             client.close()
     assert len(arns) == 80
     assert len({CertificateArn.parse(arn).serial for arn in arns}) == 80
+
+
+def test_concurrent_calls_share_one_bucket() -> None:
+    """Threads racing one bucket at one instant get exactly its capacity, the rest throttled."""
+    pca, _ = new_pca(rate_limits={"DescribeCertificateAuthority": 10})
+    ca = str(pca.create_root_ca())
+    start = threading.Barrier(8)
+
+    def work(_: int) -> list[str]:
+        start.wait()
+        codes = []
+        for _ in range(5):
+            try:
+                pca.engine.handle("DescribeCertificateAuthority", {"CertificateAuthorityArn": ca})
+                codes.append("ok")
+            except LocalServiceError as error:
+                codes.append(error.code)
+        return codes
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = [code for result in pool.map(work, range(8)) for code in result]
+    assert codes.count("ok") == 10
+    assert codes.count("ThrottlingException") == 30
+
+
+def test_concurrent_retries_with_one_token_issue_once() -> None:
+    """Clients racing the same IdempotencyToken all get one ARN, and one certificate exists."""
+    pca, _ = new_pca()
+    ca = str(pca.create_root_ca())
+    clients = [pca.client() for _ in range(4)]
+    before = set(pca.engine._certificates)  # the root's own certificate
+    start = threading.Barrier(8)
+
+    def work(index: int) -> str:
+        start.wait()
+        params = issue_params(ca, IdempotencyToken="same-token")
+        arn: str = clients[index % len(clients)].issue_certificate(**params)["CertificateArn"]
+        return arn
+
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            arns = set(pool.map(work, range(8)))
+    finally:
+        for client in clients:
+            client.close()
+    assert len(arns) == 1
+    added = [pca.engine._certificates[key].arn for key in set(pca.engine._certificates) - before]
+    assert added == list(arns)

@@ -76,6 +76,17 @@ class _Member:
     required: bool = False
 
 
+def _encodable(value: str) -> bool:
+    """Whether ``value`` can be sent as UTF-8 (a lone surrogate such as ``\\ud800`` cannot)."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(
     max_len: int,
     *,
@@ -86,6 +97,10 @@ def _text(
     def check(value: object, path: str, problems: Problems) -> object:
         if not isinstance(value, str):
             problems.add(path, f"must be a string, got {type(value).__name__}")
+        elif not _encodable(value):
+            problems.add(
+                path, f"must be Unicode text without lone surrogates, got {describe(value)}"
+            )
         elif not min_len <= len(value) <= max_len:
             size = (
                 f"exactly {max_len}"
@@ -537,11 +552,14 @@ def _ip(value: object, path: str, problems: Problems) -> object:
         problems.add(path, f"must be a string, got {type(value).__name__}")
         return value
     try:
-        ipaddress.ip_address(value)
+        address = ipaddress.ip_address(value)
     except ValueError:
         problems.add(path, f"must be an IPv4 or IPv6 address, got {describe(value)}")
     else:
-        _text(39)(value, path, problems)
+        if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
+            problems.add(path, f"must be an address without a zone (%...), got {describe(value)}")
+        else:
+            _text(39)(value, path, problems)
     return value
 
 

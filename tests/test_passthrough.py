@@ -191,6 +191,14 @@ class TestConstraints:
             (lambda: Subject(country="USA"), "country", "exactly 2"),
             (lambda: Subject(country="1A"), "country", "two letters"),
             (lambda: Subject(country="ÄB"), "country", "two letters"),
+            (lambda: Subject(common_name="a\ud800b"), "common_name", "lone surrogates"),
+            (lambda: GeneralName.dns("\udfff.example"), "dns_name", "lone surrogates"),
+            (lambda: GeneralName.ip("fe80::1%eth0"), "ip_address", "without a zone"),
+            (
+                lambda: GeneralName.ip(ipaddress.IPv6Address("fe80::1%1")),
+                "ip_address",
+                "without a zone",
+            ),
             (lambda: Subject(common_name="x" * 65), "common_name", "at most 64"),
             (lambda: Subject(organization="x" * 65), "organization", "at most 64"),
             (lambda: Subject(state="x" * 129), "state", "at most 128"),
@@ -288,7 +296,7 @@ class TestConstraints:
             (lambda: GeneralName(ip_address="10.0.0.0/8"), "ip_address", "IPv4 or IPv6"),
             (lambda: GeneralName(ip_address=167772161), "ip_address", "must be a string"),  # type: ignore[arg-type]
             (
-                lambda: GeneralName(ip_address="0000:0000:0000:0000:0000:0000:0000:0000%eth0123"),
+                lambda: GeneralName(ip_address="0000:0000:0000:0000:0000:ffff:255.255.255.255"),
                 "ip_address",
                 "at most 39",
             ),

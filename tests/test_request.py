@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from acmpca_issue import (
     ApiPassthrough,
+    CertificateArn,
     CertificateAuthorityArn,
     Extensions,
     GeneralName,
@@ -86,6 +87,52 @@ class TestBuilding:
         assert request.signing_algorithm is SigningAlgorithm.SHA256WITHECDSA
         assert request.template_arn is None
         assert request.csr == csr
+
+    @pytest.mark.parametrize(
+        ("ca_text", "template_text"),
+        [
+            (
+                "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
+                "12345678-1234-1234-1234-123456789012",
+                "arn:aws:acm-pca:::template/EndEntityCertificate/V1",
+            ),
+            (
+                "arn:aws-us-gov:acm-pca:us-gov-west-1:012345678901:certificate-authority/"
+                "abcdef01-2345-6789-abcd-ef0123456789",
+                "arn:aws-us-gov:acm-pca:::template/SubordinateCACertificate_PathLen0/V1",
+            ),
+            (
+                "arn:aws-cn:acm-pca:cn-north-1:123456789012:certificate-authority/"
+                "12345678-1234-1234-1234-123456789012",
+                "arn:aws-cn:acm-pca:::template/CodeSigningCertificate/V1",
+            ),
+        ],
+        ids=["aws", "aws-us-gov", "aws-cn"],
+    )
+    def test_arns_as_objects_or_text(
+        self, ca_text: str, template_text: str, csr: x509.CertificateSigningRequest
+    ) -> None:
+        """The ARN fields take the ARN objects or their text, and send the same text."""
+        ca, template = CertificateAuthorityArn.parse(ca_text), TemplateArn.parse(template_text)
+        from_objects = _request_for(csr, ca_text, template_arn=template).evolve(
+            certificate_authority_arn=ca
+        )
+        from_text = _request_for(csr, ca_text, template_arn=template_text)
+        assert from_objects == from_text
+        assert from_objects.certificate_authority_arn is ca
+        assert from_objects.template_arn is template
+        assert from_text.to_api()["CertificateAuthorityArn"] == ca_text
+        assert from_text.to_api()["TemplateArn"] == template_text
+
+    def test_certificate_arn_is_not_a_ca_arn(
+        self, csr: x509.CertificateSigningRequest, ca_arn: str
+    ) -> None:
+        """A CertificateArn in the CA field is refused with a pointer to its CA."""
+        certificate = CertificateArn.from_parts(ca_arn, 0x6707)
+        with pytest.raises(InvalidRequestError, match="certificate_authority_arn") as error:
+            _request_for(csr, ca_arn).evolve(certificate_authority_arn=certificate)
+        assert [p.path for p in error.value.problems] == ["certificate_authority_arn"]
+        assert ".certificate_authority_arn" in error.value.problems[0].message
 
     @pytest.mark.parametrize("form", ["pem_bytes", "pem_str", "der", "new_header", "object"])
     def test_csr_forms_are_normalised(

@@ -643,3 +643,36 @@ class TestNothingLost:
         with pytest.raises(ThrottlingError) as caught:
             make_issuer(client, clock, preflight=False, max_attempts=2).issue(request_)
         assert not getattr(caught.value, "__notes__", [])
+
+
+def test_a_thread_waiting_for_a_describe_takes_its_answer() -> None:
+    """A second thread that missed the cache while the first described gets the same answer."""
+    import threading
+    import time
+
+    from tests.issuer.issuer_support import describe_answer
+
+    entered, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    class SlowDescribe:
+        def describe_certificate_authority(self, **params: Any) -> Any:
+            calls.append(params["CertificateAuthorityArn"])
+            entered.set()
+            assert release.wait(timeout=10)
+            return describe_answer()
+
+    issuer = Issuer(SlowDescribe())
+    answers: list[Any] = []
+    first = threading.Thread(target=lambda: answers.append(issuer.describe(CA_ARN)))
+    second = threading.Thread(target=lambda: answers.append(issuer.describe(CA_ARN)))
+    first.start()
+    assert entered.wait(timeout=10)
+    second.start()
+    time.sleep(0.05)  # let the second thread reach the CA's lock
+    release.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+    assert calls == [CA_ARN]
+    assert len(answers) == 2
+    assert answers[0] is answers[1]

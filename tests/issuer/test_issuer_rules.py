@@ -337,3 +337,22 @@ def test_verify_catches_a_serial_that_is_not_the_arns(
     wrong = IssuedCertificate.from_api(f"{CA_ARN}/certificate/abd", answer)
     with pytest.raises(VerificationError, match="ARN's serial abd is not the certificate's abc"):
         wrong.verify()
+
+
+def test_backoff_grows_to_its_cap_with_half_of_each_step_random() -> None:
+    """Step n is initial * 2**(n-1), capped; each pause lies in [step/2, step] and varies."""
+    import random
+
+    from acmpca_issue._waiter import Backoff, Deadline
+
+    backoff = Backoff(initial=0.2, cap=2.0, rng=random.Random(7))  # noqa: S311 - jitter, not a secret
+    for attempt, step in [(1, 0.2), (2, 0.4), (3, 0.8), (4, 1.6), (5, 2.0), (9, 2.0)]:
+        pauses = {backoff.delay(attempt) for _ in range(20)}
+        assert all(step / 2 <= pause <= step for pause in pauses)
+        assert len(pauses) > 1  # jittered, so concurrent callers spread out
+    now = [10.0]
+    deadline = Deadline(lambda: now[0], 3.0)
+    assert deadline.clip(5.0) == 3.0
+    now[0] = 14.0
+    assert deadline.expired()
+    assert deadline.clip(1.0) == 0.0

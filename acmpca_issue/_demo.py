@@ -49,11 +49,6 @@ def run_demo(out_dir: str | os.PathLike[str] | None = None, *, stdout: TextIO | 
     from acmpca_issue.local import LocalPrivateCA
 
     out = sys.stdout if stdout is None else stdout
-    if out_dir is None:
-        directory = Path(tempfile.mkdtemp(prefix="acmpca-issue-demo-"))
-    else:
-        directory = Path(out_dir)
-
     pca = LocalPrivateCA()
     root = pca.create_root_ca(common_name="acmpca-issue Demo Root CA")
     out.write(f"Local Private CA: created root CA\n  {root}\n")
@@ -86,6 +81,8 @@ def run_demo(out_dir: str | os.PathLike[str] | None = None, *, stdout: TextIO | 
         if label != "ARN":
             out.write(f"  {label + ':':<12}{value}\n")
 
+    # The temporary directory is made only now, so a failure above leaves none behind.
+    directory = Path(tempfile.mkdtemp(prefix="acmpca-issue-demo-") if out_dir is None else out_dir)
     written = issued.write(directory, private_key=bundle)
     out.write(f"\nFiles in {directory}\n")
     for name, path in written.items():

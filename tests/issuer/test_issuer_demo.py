@@ -72,3 +72,23 @@ def test_python_m_acmpca_issue_demo(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "certificate/" in result.stdout
     assert (tmp_path / "d" / "fullchain.pem").exists()
+
+
+def test_demo_that_fails_leaves_no_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When issuing fails, no empty temporary directory is left behind unnamed."""
+    import tempfile
+
+    from acmpca_issue._issuer import Issuer
+    from acmpca_issue.exceptions import RequestFailedError
+
+    def fail(self: Issuer, **_: object) -> None:
+        raise RequestFailedError("failed")
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    monkeypatch.setattr(Issuer, "issue_certificate", fail)
+    with pytest.raises(RequestFailedError):
+        run_demo(stdout=io.StringIO())
+    assert list(tmp_path.glob("acmpca-issue-demo-*")) == []

@@ -23,6 +23,7 @@ import base64
 import enum
 import ipaddress
 import re
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, ClassVar, cast
 
@@ -152,8 +153,15 @@ def _items(model: type[_Model], max_len: int) -> Check:
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
             problems.add(path, f"must be a list of {model.__name__}, got {_kind(value)}")
             return value
-        if not 1 <= len(value) <= max_len:
-            problems.add(path, f"must hold 1-{max_len} items (or be left out), got {len(value)}")
+        try:
+            size = len(value)
+        except OverflowError:  # a range with more items than an index can count
+            size = sys.maxsize + 1
+        if not 1 <= size <= max_len:
+            # The items of a list refused for its size are not checked one by one.
+            got = size if size <= sys.maxsize else f"more than {sys.maxsize}"
+            problems.add(path, f"must hold 1-{max_len} items (or be left out), got {got}")
+            return value
         return tuple(nested(item, f"{path}[{index}]", problems) for index, item in enumerate(value))
 
     return check

@@ -350,6 +350,19 @@ class TestConstraints:
         assert path in problems, problems
         assert match in problems[path]
 
+    def test_a_list_refused_for_its_size_is_not_checked_item_by_item(self) -> None:
+        """151 bad SANs give one problem (the size), not 151 more."""
+        with pytest.raises(InvalidRequestError) as error:
+            Extensions(subject_alternative_names=[None] * 151)  # type: ignore[list-item]
+        assert [p.path for p in error.value.problems] == ["subject_alternative_names"]
+        assert "got 151" in error.value.problems[0].message
+
+    def test_a_sequence_too_long_to_count(self) -> None:
+        """A range whose len() overflows is refused for its size, not an OverflowError."""
+        with pytest.raises(InvalidRequestError, match="got more than") as error:
+            Subject(custom_attributes=range(10**20))  # type: ignore[arg-type]
+        assert [p.path for p in error.value.problems] == ["custom_attributes"]
+
     def test_every_problem_at_once(self) -> None:
         """Problems deep in the tree are all reported with dotted paths."""
         with pytest.raises(InvalidRequestError) as error:

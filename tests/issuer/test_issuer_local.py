@@ -194,13 +194,19 @@ class TestFaults:
         """A failed issuance is final, and its ARN is reported."""
         pca, root = pca_and_root
         pca.fail_next_issuance()
+        client = pca.client()
+        sent: list[str] = []
+        client.meta.events.register(
+            "before-call.acm-pca.IssueCertificate", lambda **_: sent.append("issue")
+        )
         with pytest.raises(RequestFailedError) as caught:
-            Issuer(pca.client()).issue_certificate(
+            Issuer(client).issue_certificate(
                 certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
             )
         arn = caught.value.certificate_arn
         assert arn is not None
         assert arn.certificate_authority_arn == root
+        assert sent == ["issue"]  # a failed issuance is not sent again
 
     def test_ca_disabled_between_preflight_and_issue(
         self, pca_and_root: tuple[LocalPrivateCA, CertificateAuthorityArn], bundle: Any

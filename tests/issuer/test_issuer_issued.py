@@ -150,6 +150,28 @@ class TestWrite:
         assert paths["fullchain.pem"].read_text() == issued.fullchain_pem
         assert csr is not None
 
+    def test_modes_do_not_depend_on_the_umask(
+        self, mini_ca: MiniCa, csr: x509.CertificateSigningRequest, tmp_path: Path
+    ) -> None:
+        """Under umask 000 the key is still 0600 and the rest 0644; under 077 the rest 0644."""
+        import os
+
+        bundle = build_csr("svc.internal")
+        issued = _issued(mini_ca, bundle.csr)
+        for umask, where in ((0o000, "open"), (0o077, "closed")):
+            previous = os.umask(umask)
+            try:
+                paths = issued.write(tmp_path / where, private_key=bundle)
+            finally:
+                os.umask(previous)
+            modes = {name: path.stat().st_mode & 0o777 for name, path in paths.items()}
+            assert modes == {
+                "cert.pem": 0o644,
+                "chain.pem": 0o644,
+                "fullchain.pem": 0o644,
+                "key.pem": 0o600,
+            }
+
     def test_overwrite_rules(
         self, mini_ca: MiniCa, csr: x509.CertificateSigningRequest, tmp_path: Path
     ) -> None:

@@ -448,10 +448,7 @@ class Engine:
             raise _fail("InvalidStateException", _NOT_ISSUING)
         algorithm = SigningAlgorithm(params["SigningAlgorithm"])
         check_signing_algorithm(ca.key_algorithm, algorithm)
-        try:
-            csr = load_csr(params["Csr"])
-        except InvalidRequestError as error:
-            raise _fail("MalformedCSRException", str(error)) from None
+        csr = _service_csr(params["Csr"])
         passthrough = None
         if template.accepts_api_passthrough and params.get("ApiPassthrough") is not None:
             try:
@@ -652,6 +649,34 @@ class Engine:
         if self._store is not None:
             self._store.certificate_revoked(record)
         return {}
+
+
+_PEM_BEGIN = b"-----BEGIN CERTIFICATE REQUEST-----"
+_PEM_END = b"-----END CERTIFICATE REQUEST-----"
+
+
+def _service_csr(data: bytes | str) -> x509.CertificateSigningRequest:
+    """The CSR of an IssueCertificate call, read as strictly as the service reads it.
+
+    The service takes exactly one PEM block with the ``CERTIFICATE REQUEST`` label: DER bytes,
+    a ``NEW CERTIFICATE REQUEST`` label (Windows output) or text around the block are
+    MalformedCSRException there, though :func:`~acmpca_issue.load_csr` repairs them on the
+    client side. Then the same rules as ``load_csr`` apply (signature, key type, names, size).
+    """
+    text = (data.encode() if isinstance(data, str) else bytes(data)).strip()
+    if (
+        not (text.startswith(_PEM_BEGIN) and text.endswith(_PEM_END))
+        or text.count(b"-----BEGIN") != 1
+    ):
+        raise _fail(
+            "MalformedCSRException",
+            "The CSR must be exactly one PEM block from -----BEGIN CERTIFICATE REQUEST----- to "
+            "-----END CERTIFICATE REQUEST----- (not DER, not a NEW CERTIFICATE REQUEST label).",
+        )
+    try:
+        return load_csr(text)
+    except InvalidRequestError as error:
+        raise _fail("MalformedCSRException", str(error)) from None
 
 
 def _template(text: object) -> TemplateArn:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import SignatureAlgorithmOID
 
@@ -319,6 +319,38 @@ class TestArnsAndRequests:
         pca, _, ca = world
         error = _error(pca.engine.handle, "IssueCertificate", issue_params(ca, Csr=csr))
         assert error.code == "MalformedCSRException"
+
+    @pytest.mark.parametrize(
+        "csr",
+        [
+            pytest.param(
+                x509.load_pem_x509_csr(CSR).public_bytes(serialization.Encoding.DER), id="der"
+            ),
+            pytest.param(
+                CSR.replace(b"CERTIFICATE REQUEST", b"NEW CERTIFICATE REQUEST"), id="new-label"
+            ),
+            pytest.param(b"subject=CN=svc\n" + CSR, id="text-before"),
+            pytest.param(CSR + CSR, id="two-blocks"),
+        ],
+    )
+    def test_csr_must_be_one_plain_pem_block(
+        self, world: tuple[LocalPrivateCA, FakeClock, str], csr: bytes
+    ) -> None:
+        """DER, a NEW CERTIFICATE REQUEST label or extra text: MalformedCSRException, as AWS."""
+        pca, _, ca = world
+        error = _error(pca.engine.handle, "IssueCertificate", issue_params(ca, Csr=csr))
+        assert error.code == "MalformedCSRException"
+        assert "exactly one PEM block" in error.message
+
+    def test_csr_pem_with_crlf_and_blank_lines(
+        self, world: tuple[LocalPrivateCA, FakeClock, str]
+    ) -> None:
+        """Windows line ends and surrounding whitespace are still one PEM block."""
+        pca, _, ca = world
+        cert = issue(pca.engine, ca, Csr=b"\r\n" + CSR.replace(b"\n", b"\r\n") + b"\n\n")
+        assert cert.public_key() == x509.load_pem_x509_csr(CSR).public_key()
+        # Called directly, the engine also takes the PEM as text.
+        assert issue(pca.engine, ca, Csr=CSR.decode()).public_key() == cert.public_key()
 
     @pytest.mark.parametrize(
         ("arn", "code"),

@@ -151,6 +151,23 @@ def _check_token(value: object) -> str:
     return value
 
 
+def _partition_mismatch(ca: CertificateAuthorityArn, template: TemplateArn) -> bool:
+    """Whether the template ARN is of a partition the CA cannot use.
+
+    A template of the CA's own partition is right (the GovCloud guide writes
+    ``arn:aws-us-gov:acm-pca:::template/...``). The China pages show ``arn:aws:`` template
+    ARNs, and the other partitions are not documented, so an ``aws`` template is refused only
+    for a GovCloud CA, where the guide is clear.
+    """
+    if template.partition == ca.partition:
+        return False
+    return template.partition != "aws" or ca.partition == "aws-us-gov"
+
+
+def _partition_argument(ca: CertificateAuthorityArn | None) -> str:
+    return "" if ca is None or ca.partition == "aws" else f", partition={ca.partition!r}"
+
+
 def _passthrough_template(template: TemplateArn | None) -> str:
     if template is None:
         return "EndEntityCertificate_APIPassthrough"
@@ -174,6 +191,8 @@ class IssueCertificateRequest:
         validity_not_before: when it starts (``NotBefore``); ``ABSOLUTE`` only, and before
             the end of ``validity``. The service's default is issuance time minus 60 minutes.
         template_arn: the template; without one the service uses ``EndEntityCertificate/V1``.
+            Its partition must be the CA's (an ``aws`` template is let through outside
+            GovCloud, as the China pages write template ARNs that way).
         api_passthrough: subject and extensions to set; only with a template that applies
             them (an ``_APIPassthrough`` or ``_APICSRPassthrough`` one).
         idempotency_token: 1-36 characters (tab, newline, carriage return, U+0020-U+00FF).
@@ -221,6 +240,14 @@ class IssueCertificateRequest:
     def _check_together(checked: dict[str, Any], problems: Problems) -> None:
         """The rules across fields, on the fields that passed their own checks."""
         template: TemplateArn | None = checked.get("template_arn")
+        ca: CertificateAuthorityArn | None = checked.get("certificate_authority_arn")
+        if ca is not None and template is not None and _partition_mismatch(ca, template):
+            problems.add(
+                "template_arn",
+                f"is in partition {template.partition!r} but the CA is in {ca.partition!r}; "
+                f"use TemplateArn.of({template.name + '/' + template.version!r}, "
+                f"partition={ca.partition!r})",
+            )
         if "api_passthrough" in checked and (
             template is None or not template.accepts_api_passthrough
         ):
@@ -232,7 +259,7 @@ class IssueCertificateRequest:
             problems.add(
                 "api_passthrough",
                 f"is ignored by {used}; use a passthrough template such as "
-                f"TemplateArn.of({_passthrough_template(template)!r})",
+                f"TemplateArn.of({_passthrough_template(template)!r}{_partition_argument(ca)})",
             )
         validity: Validity | None = checked.get("validity")
         not_before: Validity | None = checked.get("validity_not_before")

@@ -26,6 +26,7 @@ API_TEMPLATE = "arn:aws:acm-pca:::template/EndEntityCertificate_APIPassthrough/V
 PLAIN_TEMPLATE = "arn:aws:acm-pca:::template/EndEntityCertificate/V1"
 CSR_TEMPLATE = "arn:aws:acm-pca:::template/EndEntityCertificate_CSRPassthrough/V1"
 SUBJECT = {"Subject": {"CommonName": "svc"}}
+GOV_CA = CA.replace("arn:aws:acm-pca:us-east-1:", "arn:aws-us-gov:acm-pca:us-gov-west-1:")
 
 
 @pytest.fixture(autouse=True)
@@ -214,6 +215,16 @@ CASES: list[tuple[str, dict[str, Any], list[str]]] = [
     ("template-no-version", {"template_arn": PLAIN_TEMPLATE.rsplit("/", 1)[0]}, ["template_arn"]),
     ("template-ca-arn", {"template_arn": CA}, ["template_arn"]),
     ("template-int", {"template_arn": 1}, ["template_arn"]),
+    (
+        "template-of-govcloud-for-aws-ca",
+        {"template_arn": PLAIN_TEMPLATE.replace("arn:aws:", "arn:aws-us-gov:")},
+        ["template_arn"],
+    ),
+    (
+        "template-of-aws-for-govcloud-ca",
+        {"certificate_authority_arn": GOV_CA, "template_arn": PLAIN_TEMPLATE},
+        ["template_arn"],
+    ),
     # api_passthrough
     ("passthrough-no-template", {"api_passthrough": SUBJECT}, ["api_passthrough"]),
     (
@@ -384,6 +395,48 @@ def test_passthrough_message_names_a_template(csr_pem: bytes) -> None:
             IssueCertificateRequest(
                 **{**_valid(csr_pem), "api_passthrough": SUBJECT, "template_arn": template}
             )
+
+
+@pytest.mark.parametrize(
+    ("ca", "template_partition"),
+    [
+        (CA, "aws"),
+        (GOV_CA, "aws-us-gov"),
+        (CA.replace(":aws:acm-pca:us-east-1:", ":aws-cn:acm-pca:cn-north-1:"), "aws-cn"),
+        # The China pages write template ARNs as arn:aws:, so that is let through.
+        (CA.replace(":aws:acm-pca:us-east-1:", ":aws-cn:acm-pca:cn-north-1:"), "aws"),
+        (CA.replace(":aws:acm-pca:us-east-1:", ":aws-iso:acm-pca:us-iso-east-1:"), "aws"),
+    ],
+    ids=["aws", "aws-us-gov", "aws-cn", "aws-cn-with-aws-template", "aws-iso-with-aws-template"],
+)
+def test_template_partitions_accepted(ca: str, template_partition: str, csr_pem: bytes) -> None:
+    """A template of the CA's partition, or an aws one outside GovCloud, is accepted."""
+    template = PLAIN_TEMPLATE.replace("arn:aws:", f"arn:{template_partition}:")
+    request = IssueCertificateRequest(
+        **{**_valid(csr_pem), "certificate_authority_arn": ca, "template_arn": template}
+    )
+    assert request.to_api()["TemplateArn"] == template
+
+
+def test_template_partition_message_names_the_fix(csr_pem: bytes) -> None:
+    """A GovCloud CA with an aws template is told the template ARN to use instead."""
+    with pytest.raises(InvalidRequestError) as error:
+        IssueCertificateRequest(
+            **{**_valid(csr_pem), "certificate_authority_arn": GOV_CA, "template_arn": API_TEMPLATE}
+        )
+    (problem,) = error.value.problems
+    assert problem.message == (
+        "is in partition 'aws' but the CA is in 'aws-us-gov'; use "
+        "TemplateArn.of('EndEntityCertificate_APIPassthrough/V1', partition='aws-us-gov')"
+    )
+
+
+def test_passthrough_hint_keeps_the_partition(csr_pem: bytes) -> None:
+    """The suggested passthrough template is in the CA's partition."""
+    with pytest.raises(InvalidRequestError, match=r"partition='aws-us-gov'\)"):
+        IssueCertificateRequest(
+            **{**_valid(csr_pem), "certificate_authority_arn": GOV_CA, "api_passthrough": SUBJECT}
+        )
 
 
 def test_every_problem_at_once(csr_pem: bytes) -> None:

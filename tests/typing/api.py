@@ -12,6 +12,7 @@ from cryptography import x509
 
 from acmpca_issue import (
     ApiPassthrough,
+    CertificateArn,
     CertificateAuthorityArn,
     CustomExtension,
     ExtendedKeyUsage,
@@ -26,6 +27,7 @@ from acmpca_issue import (
     TemplateArn,
     Validity,
     ValidityType,
+    parse_certificate_arn,
 )
 
 if TYPE_CHECKING:
@@ -109,3 +111,28 @@ def reread(request: IssueCertificateRequest) -> IssueCertificateRequest:
         for path, message in error.problems:
             print(path, message)
         return IssueCertificateRequest.from_api(dict(request.to_api()))
+
+
+def arns(ca_text: str, certificate_text: str) -> list[str]:
+    ca = CertificateAuthorityArn.parse(ca_text)
+    same: CertificateAuthorityArn = CertificateAuthorityArn.parse(ca)
+    certificate: CertificateArn = CertificateArn.parse(certificate_text)
+    also: CertificateArn = parse_certificate_arn(certificate_text)
+    built: CertificateArn = CertificateArn.from_parts(ca, 0x6707)
+    serial: int = certificate.serial
+    issuer: CertificateAuthorityArn = certificate.certificate_authority_arn
+    template = TemplateArn.of("EndEntityCertificate", partition="aws-us-gov")
+    passthrough: bool = template.accepts_api_passthrough
+    print(same, also, built, serial, issuer, passthrough, sorted([certificate, built]))
+    return [
+        ca.partition,
+        ca.region,
+        ca.account,
+        ca.ca_id,
+        certificate.serial_hex,
+        certificate.serial_colon,
+        template.name,
+        template.version,
+        template.partition,
+        str(TemplateArn.parse(str(template))),
+    ]

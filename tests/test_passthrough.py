@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,6 +24,22 @@ from acmpca_issue import (
     OtherName,
     PolicyInformation,
     PolicyQualifierId,
+    PolicyQualifierInfo,
+    Qualifier,
+    Subject,
+)
+
+_CLASSES = (
+    ApiPassthrough,
+    CustomAttribute,
+    CustomExtension,
+    EdiPartyName,
+    ExtendedKeyUsage,
+    Extensions,
+    GeneralName,
+    KeyUsage,
+    OtherName,
+    PolicyInformation,
     PolicyQualifierInfo,
     Qualifier,
     Subject,
@@ -116,6 +133,27 @@ class TestShape:
         assert ApiPassthrough.from_api(full.to_api()) == full
         assert full.extensions is not None
         assert Extensions.from_api(full.extensions.to_api()) == full.extensions
+
+    def test_every_class_round_trips(self) -> None:
+        """Each object in a tree using all 13 classes is rebuilt by its own from_api."""
+        custom_subject = Subject(
+            custom_attributes=[CustomAttribute(object_identifier="2.5.4.3", value="cn")]
+        )
+        seen: dict[type[Any], int] = {}
+        pending: list[object] = [_full(), custom_subject]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, tuple):
+                pending.extend(item)
+                continue
+            if not attrs.has(type(item)):
+                continue
+            rebuilt = type(item).from_api(item.to_api())  # type: ignore[attr-defined]
+            assert rebuilt == item
+            assert hash(rebuilt) == hash(item)
+            seen[type(item)] = seen.get(type(item), 0) + 1
+            pending.extend(getattr(item, field.name) for field in attrs.fields(type(item)))
+        assert set(seen) == set(_CLASSES)
 
     def test_lists_become_tuples_and_mappings_objects(self) -> None:
         """Any sequence is kept as a tuple; an AWS mapping in place of an object is read."""

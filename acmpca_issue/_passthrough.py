@@ -20,19 +20,17 @@ Example::
 from __future__ import annotations
 
 import base64
-import enum
 import ipaddress
 import re
-import sys
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, ClassVar, cast
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
 
 import attrs
 from typing_extensions import Self
 
-from acmpca_issue._enums import ExtendedKeyUsageType, PolicyQualifierId, coerce_enum
+from acmpca_issue._enums import ExtendedKeyUsageType, PolicyQualifierId
 from acmpca_issue._problems import Problems, describe
-from acmpca_issue.exceptions import InvalidRequestError
+from acmpca_issue._shape import Member, Model, count_set, enum_member, flag, items, nested, text
 
 __all__ = [
     "ApiPassthrough",
@@ -57,197 +55,7 @@ _COUNTRY = re.compile(r"[A-Za-z]{2}", re.ASCII)
 # ``+-.`` is the range + , - . so the comma is allowed, as PrintableString allows it.
 _PRINTABLE = re.compile(r"[a-zA-Z0-9'()+-.?:/= ]*", re.ASCII)
 
-
-class _Missing(enum.Enum):
-    MISSING = enum.auto()
-
-
-_MISSING = _Missing.MISSING
-
-Check = Callable[[object, str, Problems], object]
-
-
-@attrs.frozen
-class _Member:
-    """One field of a model: its snake_case name, its AWS key, and how it is checked."""
-
-    name: str
-    key: str
-    check: Check
-    required: bool = False
-
-
-def _encodable(value: str) -> bool:
-    """Whether ``value`` can be sent as UTF-8 (a lone surrogate such as ``\\ud800`` cannot)."""
-    if value.isascii():
-        return True
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
-def _text(
-    max_len: int,
-    *,
-    min_len: int = 0,
-    pattern: re.Pattern[str] | None = None,
-    allowed: str = "",
-) -> Check:
-    def check(value: object, path: str, problems: Problems) -> object:
-        if not isinstance(value, str):
-            problems.add(path, f"must be a string, got {type(value).__name__}")
-        elif not _encodable(value):
-            problems.add(
-                path, f"must be Unicode text without lone surrogates, got {describe(value)}"
-            )
-        elif not min_len <= len(value) <= max_len:
-            size = (
-                f"exactly {max_len}"
-                if min_len == max_len
-                else f"{min_len}-{max_len}"
-                if min_len
-                else f"at most {max_len}"
-            )
-            problems.add(path, f"must be {size} characters long, got {len(value)}")
-        elif pattern is not None and pattern.fullmatch(value) is None:
-            problems.add(path, f"must be {allowed}, got {describe(value)}")
-        return value
-
-    return check
-
-
-_oid = _text(64, min_len=1, pattern=_OID, allowed="an object identifier like 1.3.6.1.4.1.99")
-
-
-def _flag(value: object, path: str, problems: Problems) -> object:
-    if not isinstance(value, bool):
-        problems.add(path, f"must be true or false, got {describe(value)}")
-    return value
-
-
-def _enum(enum_type: type[Any]) -> Check:
-    def check(value: object, path: str, problems: Problems) -> object:
-        return problems.check(path, coerce_enum, enum_type, value, "") or value
-
-    return check
-
-
-def _nested(model: type[_Model]) -> Check:
-    def check(value: object, path: str, problems: Problems) -> object:
-        if isinstance(value, model):
-            return value
-        if isinstance(value, Mapping):
-            return problems.check(path, model.from_api, value) or value
-        problems.add(path, f"must be a {model.__name__} or its AWS mapping, got {_kind(value)}")
-        return value
-
-    return check
-
-
-def _items(model: type[_Model], max_len: int) -> Check:
-    nested = _nested(model)
-
-    def check(value: object, path: str, problems: Problems) -> object:
-        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
-            problems.add(path, f"must be a list of {model.__name__}, got {_kind(value)}")
-            return value
-        try:
-            size = len(value)
-        except OverflowError:  # a range with more items than an index can count
-            size = sys.maxsize + 1
-        if not 1 <= size <= max_len:
-            # The items of a list refused for its size are not checked one by one.
-            got = size if size <= sys.maxsize else f"more than {sys.maxsize}"
-            problems.add(path, f"must hold 1-{max_len} items (or be left out), got {got}")
-            return value
-        return tuple(nested(item, f"{path}[{index}]", problems) for index, item in enumerate(value))
-
-    return check
-
-
-def _kind(value: object) -> str:
-    return "None" if value is None else type(value).__name__
-
-
-def _wire(value: object) -> object:
-    if isinstance(value, _Model):
-        return value.to_api()
-    if isinstance(value, tuple):
-        return [_wire(item) for item in value]
-    if isinstance(value, enum.Enum):
-        return value.value
-    return value
-
-
-class _Model:
-    """What every ApiPassthrough class shares: checking, ``to_api`` and ``from_api``."""
-
-    __slots__ = ()
-    _MEMBERS: ClassVar[tuple[_Member, ...]]
-
-    def __attrs_post_init__(self) -> None:
-        problems = Problems()
-        for member in self._MEMBERS:
-            value = getattr(self, member.name)
-            if value is None or value is _MISSING:
-                if member.required:
-                    problems.add(member.name, "is required")
-                continue
-            object.__setattr__(self, member.name, member.check(value, member.name, problems))
-        self._check_whole(problems)
-        problems.raise_if_any()
-
-    def _check_whole(self, problems: Problems) -> None:
-        """Rules across fields; the default has none."""
-
-    def __repr__(self) -> str:
-        """The members that differ from their defaults, so a GeneralName shows its one name."""
-        defaults = attrs.fields_dict(type(self))  # type: ignore[arg-type]
-        shown = ", ".join(
-            f"{member.name}={getattr(self, member.name)!r}"
-            for member in self._MEMBERS
-            if getattr(self, member.name) is not defaults[member.name].default
-        )
-        return f"{type(self).__name__}({shown})"
-
-    def to_api(self) -> dict[str, Any]:
-        """The AWS shape (PascalCase keys), with only the members that are set."""
-        return {
-            member.key: _wire(getattr(self, member.name))
-            for member in self._MEMBERS
-            if getattr(self, member.name) is not None
-        }
-
-    @classmethod
-    def from_api(cls, data: object) -> Self:
-        """Build from the AWS shape (PascalCase keys, as botocore takes it).
-
-        Problems are reported at the snake_case field paths (``subject.country``).
-
-        Raises:
-            InvalidRequestError: not a mapping, an unknown key, or any invalid value.
-        """
-        keys = ", ".join(member.key for member in cls._MEMBERS)
-        if not isinstance(data, Mapping):
-            raise InvalidRequestError(f"must be a mapping with keys {keys}, got {_kind(data)}")
-        by_key = {member.key: member for member in cls._MEMBERS}
-        problems = Problems()
-        values: dict[str, object] = {m.name: _MISSING for m in cls._MEMBERS if m.required}
-        for key, value in data.items():
-            member = by_key.get(key) if isinstance(key, str) else None
-            if member is None:
-                problems.add("", f"unknown key {describe(key)}; allowed: {keys}")
-            else:
-                values[member.name] = value
-        built = None
-        try:
-            built = cast(Callable[..., Self], cls)(**values)
-        except InvalidRequestError as error:
-            problems.absorb("", error)
-        problems.raise_if_any()
-        return cast(Self, built)
+_oid = text(64, min_len=1, pattern=_OID, allowed="an object identifier like 1.3.6.1.4.1.99")
 
 
 # The converters below only widen what callers may pass (any sequence for a tuple, an AWS
@@ -329,34 +137,30 @@ def _eku_type(value: ExtendedKeyUsageType | str | None) -> ExtendedKeyUsageType 
     return cast("ExtendedKeyUsageType | None", value)
 
 
-def _count_set(model: _Model) -> list[str]:
-    return [m.name for m in model._MEMBERS if getattr(model, m.name) is not None]
-
-
 @attrs.frozen(kw_only=True, repr=False)
-class Qualifier(_Model):
+class Qualifier(Model):
     """A policy qualifier: the URI of a certification practice statement (at most 256)."""
 
     cps_uri: str
 
-    _MEMBERS = (_Member("cps_uri", "CpsUri", _text(256), required=True),)
+    _MEMBERS = (Member("cps_uri", "CpsUri", text(256), required=True),)
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class PolicyQualifierInfo(_Model):
+class PolicyQualifierInfo(Model):
     """A qualifier of a certificate policy (``policy_qualifier_id`` is ``CPS``)."""
 
     policy_qualifier_id: PolicyQualifierId = attrs.field(converter=_qualifier_id)
     qualifier: Qualifier = attrs.field(converter=_qualifier)
 
     _MEMBERS = (
-        _Member("policy_qualifier_id", "PolicyQualifierId", _enum(PolicyQualifierId), True),
-        _Member("qualifier", "Qualifier", _nested(Qualifier), True),
+        Member("policy_qualifier_id", "PolicyQualifierId", enum_member(PolicyQualifierId), True),
+        Member("qualifier", "Qualifier", nested(Qualifier), True),
     )
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class PolicyInformation(_Model):
+class PolicyInformation(Model):
     """A certificate policy: its OID and 1-20 optional qualifiers."""
 
     cert_policy_id: str
@@ -365,13 +169,13 @@ class PolicyInformation(_Model):
     )
 
     _MEMBERS = (
-        _Member("cert_policy_id", "CertPolicyId", _oid, required=True),
-        _Member("policy_qualifiers", "PolicyQualifiers", _items(PolicyQualifierInfo, 20)),
+        Member("cert_policy_id", "CertPolicyId", _oid, required=True),
+        Member("policy_qualifiers", "PolicyQualifiers", items(PolicyQualifierInfo, 20)),
     )
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class ExtendedKeyUsage(_Model):
+class ExtendedKeyUsage(Model):
     """One extended key usage: a named type or an OID, exactly one of the two."""
 
     extended_key_usage_type: ExtendedKeyUsageType | None = attrs.field(
@@ -380,12 +184,14 @@ class ExtendedKeyUsage(_Model):
     extended_key_usage_object_identifier: str | None = None
 
     _MEMBERS = (
-        _Member("extended_key_usage_type", "ExtendedKeyUsageType", _enum(ExtendedKeyUsageType)),
-        _Member("extended_key_usage_object_identifier", "ExtendedKeyUsageObjectIdentifier", _oid),
+        Member(
+            "extended_key_usage_type", "ExtendedKeyUsageType", enum_member(ExtendedKeyUsageType)
+        ),
+        Member("extended_key_usage_object_identifier", "ExtendedKeyUsageObjectIdentifier", _oid),
     )
 
     def _check_whole(self, problems: Problems) -> None:
-        if len(_count_set(self)) != 1:
+        if len(count_set(self)) != 1:
             problems.add(
                 "",
                 "give exactly one of extended_key_usage_type and "
@@ -394,7 +200,7 @@ class ExtendedKeyUsage(_Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class KeyUsage(_Model):
+class KeyUsage(Model):
     """The key usage bits.
 
     Each is ``True``, ``False`` or ``None`` (left out); the service reads a left-out bit as
@@ -413,7 +219,7 @@ class KeyUsage(_Model):
     decipher_only: bool | None = None
 
     _MEMBERS = tuple(
-        _Member(name, key, _flag)
+        Member(name, key, flag)
         for name, key in (
             ("digital_signature", "DigitalSignature"),
             ("non_repudiation", "NonRepudiation"),
@@ -431,13 +237,13 @@ class KeyUsage(_Model):
 def _base64_value(value: object, path: str, problems: Problems) -> object:
     if isinstance(value, (bytes, bytearray)):
         value = base64.b64encode(value).decode("ascii")
-    return _text(4096, min_len=1, pattern=_BASE64, allowed="base64 text (the DER value)")(
+    return text(4096, min_len=1, pattern=_BASE64, allowed="base64 text (the DER value)")(
         value, path, problems
     )
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class CustomExtension(_Model):
+class CustomExtension(Model):
     """An X.509 extension given by OID and base64 DER value (``bytes`` are base64-encoded)."""
 
     object_identifier: str
@@ -445,53 +251,53 @@ class CustomExtension(_Model):
     critical: bool | None = None
 
     _MEMBERS = (
-        _Member("object_identifier", "ObjectIdentifier", _oid, required=True),
-        _Member("value", "Value", _base64_value, required=True),
-        _Member("critical", "Critical", _flag),
+        Member("object_identifier", "ObjectIdentifier", _oid, required=True),
+        Member("value", "Value", _base64_value, required=True),
+        Member("critical", "Critical", flag),
     )
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class CustomAttribute(_Model):
+class CustomAttribute(Model):
     """A subject attribute given by OID (``2.5.4.3`` is the common name) and a 1-256 value."""
 
     object_identifier: str
     value: str
 
     _MEMBERS = (
-        _Member("object_identifier", "ObjectIdentifier", _oid, required=True),
-        _Member("value", "Value", _text(256, min_len=1), required=True),
+        Member("object_identifier", "ObjectIdentifier", _oid, required=True),
+        Member("value", "Value", text(256, min_len=1), required=True),
     )
 
 
 _STANDARD_SUBJECT = (
-    ("country", "Country", _text(2, min_len=2, pattern=_COUNTRY, allowed="two letters")),
-    ("organization", "Organization", _text(64)),
-    ("organizational_unit", "OrganizationalUnit", _text(64)),
+    ("country", "Country", text(2, min_len=2, pattern=_COUNTRY, allowed="two letters")),
+    ("organization", "Organization", text(64)),
+    ("organizational_unit", "OrganizationalUnit", text(64)),
     (
         "distinguished_name_qualifier",
         "DistinguishedNameQualifier",
-        _text(64, pattern=_PRINTABLE, allowed="PrintableString (A-Z a-z 0-9 '()+,-./:=? space)"),
+        text(64, pattern=_PRINTABLE, allowed="PrintableString (A-Z a-z 0-9 '()+,-./:=? space)"),
     ),
-    ("state", "State", _text(128)),
-    ("common_name", "CommonName", _text(64)),
+    ("state", "State", text(128)),
+    ("common_name", "CommonName", text(64)),
     (
         "serial_number",
         "SerialNumber",
-        _text(64, pattern=_PRINTABLE, allowed="PrintableString (A-Z a-z 0-9 '()+,-./:=? space)"),
+        text(64, pattern=_PRINTABLE, allowed="PrintableString (A-Z a-z 0-9 '()+,-./:=? space)"),
     ),
-    ("locality", "Locality", _text(128)),
-    ("title", "Title", _text(64)),
-    ("surname", "Surname", _text(40)),
-    ("given_name", "GivenName", _text(16)),
-    ("initials", "Initials", _text(5)),
-    ("pseudonym", "Pseudonym", _text(128)),
-    ("generation_qualifier", "GenerationQualifier", _text(3)),
+    ("locality", "Locality", text(128)),
+    ("title", "Title", text(64)),
+    ("surname", "Surname", text(40)),
+    ("given_name", "GivenName", text(16)),
+    ("initials", "Initials", text(5)),
+    ("pseudonym", "Pseudonym", text(128)),
+    ("generation_qualifier", "GenerationQualifier", text(3)),
 )
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Subject(_Model):
+class Subject(Model):
     """A distinguished name (``ASN1Subject``): standard fields, or custom attributes alone."""
 
     country: str | None = None
@@ -513,12 +319,12 @@ class Subject(_Model):
     )
 
     _MEMBERS = (
-        *(_Member(name, key, check) for name, key, check in _STANDARD_SUBJECT),
-        _Member("custom_attributes", "CustomAttributes", _items(CustomAttribute, 150)),
+        *(Member(name, key, check) for name, key, check in _STANDARD_SUBJECT),
+        Member("custom_attributes", "CustomAttributes", items(CustomAttribute, 150)),
     )
 
     def _check_whole(self, problems: Problems) -> None:
-        standard = [name for name in _count_set(self) if name != "custom_attributes"]
+        standard = [name for name in count_set(self) if name != "custom_attributes"]
         if standard and self.custom_attributes is not None:
             problems.add(
                 "custom_attributes",
@@ -528,28 +334,28 @@ class Subject(_Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class OtherName(_Model):
+class OtherName(Model):
     """An ``otherName`` general name: a type OID and a value (at most 256)."""
 
     type_id: str
     value: str
 
     _MEMBERS = (
-        _Member("type_id", "TypeId", _oid, required=True),
-        _Member("value", "Value", _text(256), required=True),
+        Member("type_id", "TypeId", _oid, required=True),
+        Member("value", "Value", text(256), required=True),
     )
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class EdiPartyName(_Model):
+class EdiPartyName(Model):
     """An ``ediPartyName`` general name."""
 
     party_name: str
     name_assigner: str | None = None
 
     _MEMBERS = (
-        _Member("party_name", "PartyName", _text(256), required=True),
-        _Member("name_assigner", "NameAssigner", _text(256)),
+        Member("party_name", "PartyName", text(256), required=True),
+        Member("name_assigner", "NameAssigner", text(256)),
     )
 
 
@@ -567,12 +373,12 @@ def _ip(value: object, path: str, problems: Problems) -> object:
         if isinstance(address, ipaddress.IPv6Address) and address.scope_id is not None:
             problems.add(path, f"must be an address without a zone (%...), got {describe(value)}")
         else:
-            _text(39)(value, path, problems)
+            text(39)(value, path, problems)
     return value
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class GeneralName(_Model):
+class GeneralName(Model):
     """One name of a SAN list; exactly one member is set.
 
     Prefer the named constructors: ``GeneralName.dns("a.example")``, ``.email(...)``,
@@ -590,18 +396,18 @@ class GeneralName(_Model):
     registered_id: str | None = None
 
     _MEMBERS = (
-        _Member("other_name", "OtherName", _nested(OtherName)),
-        _Member("rfc822_name", "Rfc822Name", _text(256, min_len=1)),
-        _Member("dns_name", "DnsName", _text(253, min_len=1)),
-        _Member("directory_name", "DirectoryName", _nested(Subject)),
-        _Member("edi_party_name", "EdiPartyName", _nested(EdiPartyName)),
-        _Member("uniform_resource_identifier", "UniformResourceIdentifier", _text(253, min_len=1)),
-        _Member("ip_address", "IpAddress", _ip),
-        _Member("registered_id", "RegisteredId", _oid),
+        Member("other_name", "OtherName", nested(OtherName)),
+        Member("rfc822_name", "Rfc822Name", text(256, min_len=1)),
+        Member("dns_name", "DnsName", text(253, min_len=1)),
+        Member("directory_name", "DirectoryName", nested(Subject)),
+        Member("edi_party_name", "EdiPartyName", nested(EdiPartyName)),
+        Member("uniform_resource_identifier", "UniformResourceIdentifier", text(253, min_len=1)),
+        Member("ip_address", "IpAddress", _ip),
+        Member("registered_id", "RegisteredId", _oid),
     )
 
     def _check_whole(self, problems: Problems) -> None:
-        given = _count_set(self)
+        given = count_set(self)
         if len(given) != 1:
             names = ", ".join(m.name for m in self._MEMBERS)
             found = f"got {', '.join(given)}" if given else "got none"
@@ -649,7 +455,7 @@ class GeneralName(_Model):
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class Extensions(_Model):
+class Extensions(Model):
     """The X.509 extensions to set; each list holds 1 to its limit (20 or 150) items."""
 
     certificate_policies: tuple[PolicyInformation, ...] | None = attrs.field(
@@ -667,22 +473,22 @@ class Extensions(_Model):
     )
 
     _MEMBERS = (
-        _Member("certificate_policies", "CertificatePolicies", _items(PolicyInformation, 20)),
-        _Member("extended_key_usage", "ExtendedKeyUsage", _items(ExtendedKeyUsage, 20)),
-        _Member("key_usage", "KeyUsage", _nested(KeyUsage)),
-        _Member("subject_alternative_names", "SubjectAlternativeNames", _items(GeneralName, 150)),
-        _Member("custom_extensions", "CustomExtensions", _items(CustomExtension, 150)),
+        Member("certificate_policies", "CertificatePolicies", items(PolicyInformation, 20)),
+        Member("extended_key_usage", "ExtendedKeyUsage", items(ExtendedKeyUsage, 20)),
+        Member("key_usage", "KeyUsage", nested(KeyUsage)),
+        Member("subject_alternative_names", "SubjectAlternativeNames", items(GeneralName, 150)),
+        Member("custom_extensions", "CustomExtensions", items(CustomExtension, 150)),
     )
 
 
 @attrs.frozen(kw_only=True, repr=False)
-class ApiPassthrough(_Model):
+class ApiPassthrough(Model):
     """Subject and extensions applied by an ``APIPassthrough``/``APICSRPassthrough`` template."""
 
     extensions: Extensions | None = attrs.field(default=None, converter=_extensions)
     subject: Subject | None = attrs.field(default=None, converter=_subject)
 
     _MEMBERS = (
-        _Member("extensions", "Extensions", _nested(Extensions)),
-        _Member("subject", "Subject", _nested(Subject)),
+        Member("extensions", "Extensions", nested(Extensions)),
+        Member("subject", "Subject", nested(Subject)),
     )

@@ -330,7 +330,7 @@ class IssueCertificateRequest:
         return cast("IssueCertificateRequestTypeDef", api)
 
     @classmethod
-    def from_api(cls, data: object) -> Self:
+    def from_api(cls, mapping: object) -> Self:
         """Build from the keyword arguments of ``issue_certificate`` (PascalCase keys).
 
         ``Csr`` may be PEM ``bytes`` or text, or DER. Problems are reported at the snake_case
@@ -340,14 +340,14 @@ class IssueCertificateRequest:
             InvalidRequestError: not a mapping, an unknown key, or anything invalid.
         """
         keys = ", ".join(key for _, key, _ in _MEMBERS)
-        if not isinstance(data, Mapping):
+        if not isinstance(mapping, Mapping):
             raise InvalidRequestError(
-                f"must be a mapping with keys {keys}, got {type(data).__name__}"
+                f"must be a mapping with keys {keys}, got {type(mapping).__name__}"
             )
         by_key = {key: name for name, key, _ in _MEMBERS}
         problems = Problems()
         values: dict[str, object] = {name: None for name, _, required in _MEMBERS if required}
-        for key, value in data.items():
+        for key, value in mapping.items():
             name = by_key.get(key) if isinstance(key, str) else None
             if name is None:
                 problems.add("", f"unknown key {describe(key)}; allowed: {keys}")

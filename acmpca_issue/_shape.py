@@ -222,7 +222,7 @@ class Model:
         }
 
     @classmethod
-    def from_api(cls, data: object) -> Self:
+    def from_api(cls, mapping: object) -> Self:
         """Build from the AWS shape (PascalCase keys, as botocore takes it).
 
         Problems are reported at the snake_case field paths (``subject.country``).
@@ -231,12 +231,12 @@ class Model:
             InvalidRequestError: not a mapping, an unknown key, or any invalid value.
         """
         keys = ", ".join(member.key for member in cls._MEMBERS)
-        if not isinstance(data, Mapping):
-            raise InvalidRequestError(f"must be a mapping with keys {keys}, got {kind(data)}")
+        if not isinstance(mapping, Mapping):
+            raise InvalidRequestError(f"must be a mapping with keys {keys}, got {kind(mapping)}")
         by_key = {member.key: member for member in cls._MEMBERS}
         problems = Problems()
         values: dict[str, object] = {m.name: MISSING for m in cls._MEMBERS if m.required}
-        for key, value in data.items():
+        for key, value in mapping.items():
             member = by_key.get(key) if isinstance(key, str) else None
             if member is None:
                 problems.add("", f"unknown key {describe(key)}; allowed: {keys}")

@@ -143,16 +143,16 @@ class Validity:
         return cls(n, ValidityType.YEARS)
 
     @classmethod
-    def end_date(cls, when: datetime) -> Self:
-        """Valid until ``when``, an aware datetime; sent as 14-digit GeneralizedTime in UTC.
+    def end_date(cls, dt: datetime) -> Self:
+        """Valid until ``dt``, an aware datetime; sent as 14-digit GeneralizedTime in UTC.
 
         Fractions of a second are dropped (the encoding has whole seconds only).
 
         Raises:
-            InvalidRequestError: ``when`` is not an aware datetime, or falls before the
+            InvalidRequestError: ``dt`` is not an aware datetime, or falls before the
                 year 1000 in UTC (14-digit GeneralizedTime cannot hold it as an integer).
         """
-        moment = _aware_utc(when, "value")
+        moment = _aware_utc(dt, "value")
         if moment.year < 1000:
             # As an integer, YYYYMMDDHHMMSS loses the year's leading zero and would be read
             # back as a 12- or 13-digit value: year 50 as 1950, year 1 as 2001.
@@ -163,8 +163,8 @@ class Validity:
         return cls(_end_date_value(moment), ValidityType.END_DATE)
 
     @classmethod
-    def absolute(cls, when: datetime | int) -> Self:
-        """Valid until ``when``: an aware datetime or whole seconds since the Unix epoch.
+    def absolute(cls, dt_or_epoch_seconds: datetime | int) -> Self:
+        """Valid until ``dt_or_epoch_seconds``: an aware datetime or whole seconds since 1970.
 
         A datetime's fraction of a second is dropped (rounded down to the whole second).
         Floats are refused rather than rounded, and values past 9999-12-31 (epoch
@@ -173,39 +173,37 @@ class Validity:
         Raises:
             InvalidRequestError: a naive datetime, a float, or a value out of range.
         """
-        if isinstance(when, datetime):
-            moment = _aware_utc(when, "value")
+        if isinstance(dt_or_epoch_seconds, datetime):
+            moment = _aware_utc(dt_or_epoch_seconds, "value")
             return cls(
                 (moment.replace(microsecond=0) - _EPOCH) // timedelta(seconds=1),
                 ValidityType.ABSOLUTE,
             )
-        return cls(when, ValidityType.ABSOLUTE)
+        return cls(dt_or_epoch_seconds, ValidityType.ABSOLUTE)
 
     @classmethod
-    def from_timedelta(cls, delta: timedelta, *, now: datetime | None = None) -> Self:
-        """Valid for ``delta``: whole days as ``DAYS``, anything else as ``ABSOLUTE`` now + delta.
+    def from_timedelta(cls, td: timedelta, *, now: datetime | None = None) -> Self:
+        """Valid for ``td``: whole days as ``DAYS``, anything else as ``ABSOLUTE`` now + td.
 
         Args:
-            delta: a positive duration.
+            td: a positive duration.
             now: the issuance time to count from (an aware datetime); the current time if None.
 
         Raises:
-            InvalidRequestError: ``delta`` is not a positive timedelta, or ``now`` is naive.
+            InvalidRequestError: ``td`` is not a positive timedelta, or ``now`` is naive.
         """
-        if not isinstance(delta, timedelta):
-            raise InvalidRequestError(
-                f"must be a timedelta, got {type(delta).__name__}", path="value"
-            )
-        if delta <= timedelta(0):
-            raise InvalidRequestError(f"must be a positive duration, got {delta}", path="value")
-        if delta % timedelta(days=1) == timedelta(0):
-            return cls(delta.days, ValidityType.DAYS)
+        if not isinstance(td, timedelta):
+            raise InvalidRequestError(f"must be a timedelta, got {type(td).__name__}", path="value")
+        if td <= timedelta(0):
+            raise InvalidRequestError(f"must be a positive duration, got {td}", path="value")
+        if td % timedelta(days=1) == timedelta(0):
+            return cls(td.days, ValidityType.DAYS)
         start = datetime.now(timezone.utc) if now is None else _aware_utc(now, "now")
         try:
-            end = start + delta
+            end = start + td
         except OverflowError:
             raise InvalidRequestError(
-                f"{delta} from now ends after the year 9999", path="value"
+                f"{td} from now ends after the year 9999", path="value"
             ) from None
         return cls.absolute(end)
 
@@ -216,21 +214,21 @@ class Validity:
         return {"Value": self.value, "Type": self.type.value}
 
     @classmethod
-    def from_api(cls, data: object) -> Self:
+    def from_api(cls, mapping: object) -> Self:
         """Build from the AWS shape ``{"Value": int, "Type": str}``.
 
         Raises:
             InvalidRequestError: not such a mapping, unknown or missing keys, or a bad value.
         """
-        if not isinstance(data, Mapping):
+        if not isinstance(mapping, Mapping):
             raise InvalidRequestError(
-                f'must be a mapping {{"Value": int, "Type": str}}, got {type(data).__name__}'
+                f'must be a mapping {{"Value": int, "Type": str}}, got {type(mapping).__name__}'
             )
         problems = Problems()
-        for key in data:
+        for key in mapping:
             if key not in _KEYS:
                 problems.add("", f"unknown key {describe(key)}; allowed: Value, Type")
-        value, kind = _check(data.get("Value"), data.get("Type"), problems)
+        value, kind = _check(mapping.get("Value"), mapping.get("Type"), problems)
         problems.raise_if_any()
         return cls(value, kind)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import inspect
 import json
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
@@ -30,6 +31,7 @@ from acmpca_issue import (
     TemplateArn,
     Validity,
     _request,
+    parse_certificate_arn,
 )
 
 UTC = timezone.utc
@@ -427,3 +429,54 @@ class TestFuzz:
             IssueCertificateRequest.from_cli_json(text)
         except InvalidRequestError:
             return
+
+
+def _parameters(function: object) -> list[str]:
+    return [
+        f"{p.name}={p.default!r}" if p.default is not inspect.Parameter.empty else p.name
+        for p in inspect.signature(function).parameters.values()  # type: ignore[arg-type]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("function", "expected"),
+    [
+        (Validity, ["value", "type"]),
+        (Validity.days, ["n"]),
+        (Validity.months, ["n"]),
+        (Validity.years, ["n"]),
+        (Validity.end_date, ["dt"]),
+        (Validity.absolute, ["dt_or_epoch_seconds"]),
+        (Validity.from_timedelta, ["td", "now=None"]),
+        (Validity.from_api, ["mapping"]),
+        (Validity.parse, ["text"]),
+        (Validity.not_after, ["self", "issued_at"]),
+        (
+            IssueCertificateRequest,
+            [
+                "certificate_authority_arn",
+                "csr",
+                "signing_algorithm",
+                "validity",
+                "validity_not_before=None",
+                "template_arn=None",
+                "api_passthrough=None",
+                "idempotency_token=None",
+            ],
+        ),
+        (IssueCertificateRequest.from_api, ["mapping"]),
+        (IssueCertificateRequest.from_cli_json, ["text"]),
+        (ApiPassthrough, ["extensions=None", "subject=None"]),
+        (ApiPassthrough.from_api, ["mapping"]),
+        (CertificateAuthorityArn.parse, ["text"]),
+        (CertificateArn.parse, ["text"]),
+        (CertificateArn.from_parts, ["ca_arn", "serial"]),
+        (parse_certificate_arn, ["text"]),
+        (TemplateArn.parse, ["text"]),
+        (TemplateArn.of, ["name", "partition='aws'"]),
+    ],
+    ids=lambda value: getattr(value, "__qualname__", None),
+)
+def test_signatures_match_the_contract(function: object, expected: list[str]) -> None:
+    """Parameter names, order and defaults are those API.md fixes, so keywords keep working."""
+    assert _parameters(function) == expected

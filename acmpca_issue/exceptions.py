@@ -29,6 +29,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
@@ -415,19 +416,21 @@ _LEAVES: tuple[type[ServiceError], ...] = (
 )
 
 #: Every AWS error code Private CA answers, mapped to its :class:`ServiceError` subclass.
-SERVICE_ERRORS: Mapping[str, type[ServiceError]] = {
-    **{leaf.code: leaf for leaf in _LEAVES},
-    # Aliases the service family uses for the same condition.
-    "Throttling": ThrottlingError,
-    "ThrottledException": ThrottlingError,
-    "TooManyRequestsException": ThrottlingError,
-    "RequestLimitExceeded": ThrottlingError,
-    "AccessDenied": AccessDeniedError,
-    "ValidationError": ValidationError,
-    "InternalServerError": InternalFailureError,
-    "InternalFailureException": InternalFailureError,
-    "ServiceUnavailableException": ServiceUnavailableError,
-}
+SERVICE_ERRORS: Mapping[str, type[ServiceError]] = MappingProxyType(
+    {
+        **{leaf.code: leaf for leaf in _LEAVES},
+        # Aliases the service family uses for the same condition.
+        "Throttling": ThrottlingError,
+        "ThrottledException": ThrottlingError,
+        "TooManyRequestsException": ThrottlingError,
+        "RequestLimitExceeded": ThrottlingError,
+        "AccessDenied": AccessDeniedError,
+        "ValidationError": ValidationError,
+        "InternalServerError": InternalFailureError,
+        "InternalFailureException": InternalFailureError,
+        "ServiceUnavailableException": ServiceUnavailableError,
+    }
+)
 
 
 def service_error_class(code: str) -> type[ServiceError]:

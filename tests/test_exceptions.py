@@ -76,6 +76,12 @@ def test_aliases_map_to_the_same_class() -> None:
     assert SERVICE_ERRORS["ThrottlingException"] is ThrottlingError
 
 
+def test_the_code_table_is_read_only() -> None:
+    """SERVICE_ERRORS cannot be changed by accident at run time."""
+    with pytest.raises(TypeError):
+        SERVICE_ERRORS["ThrottlingException"] = ServiceError  # type: ignore[index]
+
+
 def test_retryable_flags() -> None:
     """Throttling is retryable; a quota or bad input never is."""
     assert service_error_class("ThrottlingException").retryable

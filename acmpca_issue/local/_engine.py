@@ -231,6 +231,16 @@ class Engine:
             raise _fail("ResourceNotFoundException", f"Could not find certificate authority {arn}.")
         return ca
 
+    def _status(self, ca: CaRecord) -> str:
+        """The CA's status as the service reports it: EXPIRED once its certificate has ended."""
+        if (
+            ca.status in _STATUSES_SETTABLE
+            and ca.certificate is not None
+            and self.now() >= ca.certificate.not_valid_after_utc
+        ):
+            return "EXPIRED"
+        return ca.status
+
     def _set_status(self, ca: CaRecord, status: str) -> None:
         ca.status = status
         ca.last_state_change_at = self.now()
@@ -307,7 +317,7 @@ class Engine:
             "CreatedAt": ca.created_at,
             "LastStateChangeAt": ca.last_state_change_at or ca.created_at,
             "Type": ca.ca_type,
-            "Status": ca.status,
+            "Status": self._status(ca),
             "CertificateAuthorityConfiguration": {
                 "KeyAlgorithm": ca.key_algorithm.value,
                 "SigningAlgorithm": ca.signing_algorithm.value,
@@ -422,10 +432,11 @@ class Engine:
                     "InvalidArgsException",
                     f"Status can only be set to ACTIVE or DISABLED, got {status}.",
                 )
-            if ca.certificate is None or ca.status not in _STATUSES_SETTABLE:
+            current = self._status(ca)
+            if ca.certificate is None or current not in _STATUSES_SETTABLE:
                 raise _fail(
                     "InvalidStateException",
-                    f"The certificate authority is in status {ca.status}; only an ACTIVE or "
+                    f"The certificate authority is in status {current}; only an ACTIVE or "
                     "DISABLED CA with a certificate can be set to ACTIVE or DISABLED.",
                 )
             if status != ca.status:
@@ -444,7 +455,8 @@ class Engine:
         template = _template(params.get("TemplateArn"))
         template_profile(template)  # an unknown template fails before anything else
         root_self_issue = ca.ca_type == "ROOT" and template.is_root
-        if not (ca.status == "ACTIVE" or (root_self_issue and ca.status == "PENDING_CERTIFICATE")):
+        status = self._status(ca)
+        if not (status == "ACTIVE" or (root_self_issue and status == "PENDING_CERTIFICATE")):
             raise _fail("InvalidStateException", _NOT_ISSUING)
         algorithm = SigningAlgorithm(params["SigningAlgorithm"])
         check_signing_algorithm(ca.key_algorithm, algorithm)

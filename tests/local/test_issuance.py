@@ -405,6 +405,27 @@ class TestArnsAndRequests:
         )
         issue(pca.engine, ca)
 
+    def test_expired_ca(self, world: tuple[LocalPrivateCA, FakeClock, str]) -> None:
+        """Once its certificate has ended a CA is EXPIRED: it neither issues nor reactivates."""
+        pca, clock, ca = world
+        ask = {"CertificateAuthorityArn": ca}
+        ca_end = pca.engine.handle("DescribeCertificateAuthority", ask)["CertificateAuthority"][
+            "NotAfter"
+        ]
+        clock.now = ca_end - timedelta(seconds=1)
+        described = pca.engine.handle("DescribeCertificateAuthority", ask)["CertificateAuthority"]
+        assert described["Status"] == "ACTIVE"
+        clock.now = ca_end
+        described = pca.engine.handle("DescribeCertificateAuthority", ask)["CertificateAuthority"]
+        assert described["Status"] == "EXPIRED"
+        validity = {"Value": int(ca_end.timestamp()) + 60, "Type": "ABSOLUTE"}
+        error = _error(pca.engine.handle, "IssueCertificate", issue_params(ca, Validity=validity))
+        assert error.code == "InvalidStateException"
+        update = {**ask, "Status": "ACTIVE"}
+        error = _error(pca.engine.handle, "UpdateCertificateAuthority", update)
+        assert error.code == "InvalidStateException"
+        assert "status EXPIRED" in error.message
+
     def test_idempotency_window(self, world: tuple[LocalPrivateCA, FakeClock, str]) -> None:
         """The same token within 5 minutes returns the same ARN and issues nothing new."""
         pca, clock, ca = world

@@ -16,6 +16,9 @@ Example::
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import botocore.exceptions
@@ -28,7 +31,22 @@ from acmpca_issue.exceptions import (
     service_error_class,
 )
 
-__all__ = ["is_retryable_transport", "translate"]
+__all__ = [
+    "NEVER_RETRIED",
+    "RefusalNotRetried",
+    "is_retryable_transport",
+    "never_retry_refusals",
+    "translate",
+    "unretried_call",
+]
+
+#: Error codes that are a quota or bad input: sending the same call again cannot succeed, and
+#: each attempt of a billed call costs money, so neither the Issuer nor botocore resends them.
+NEVER_RETRIED = frozenset(
+    {"LimitExceededException", "InvalidArgsException", "MalformedCSRException"}
+)
+_HANDLER_ID = "acmpca-issue-never-retry-refusals"
+_state = threading.local()
 
 # BotoCoreErrors after which the same call may be sent again: the connection failed or was
 # reset, or no answer came in time. IssueCertificate is resent with the same idempotency
@@ -74,6 +92,56 @@ def _service_error(error: botocore.exceptions.ClientError, operation: str | None
     name = getattr(error, "operation_name", None) or operation
     error_class = service_error_class(code)
     return error_class(message, code=code or None, request_id=request_id, operation=name or None)
+
+
+class RefusalNotRetried(Exception):
+    """Raised inside botocore's retry decision to end a call the service refused for good.
+
+    Attributes:
+        error: the ``ClientError`` botocore would have raised after its retries.
+    """
+
+    def __init__(self, error: botocore.exceptions.ClientError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def never_retry_refusals(client: Any) -> None:
+    """Stop ``client``'s own retries of :data:`NEVER_RETRIED` codes during the Issuer's calls.
+
+    botocore's standard and adaptive retry modes count ``LimitExceededException`` as
+    throttling and resend the call up to ``max_attempts`` times. This registers a first
+    ``needs-retry`` handler on the client that, only inside :func:`unretried_call` on the same
+    thread, ends the call at the first such answer; the client's other calls, and its retries
+    of throttling and connection errors, are unchanged. Registering twice is harmless.
+
+    Args:
+        client: a botocore or boto3 ``acm-pca`` client.
+    """
+    exceptions = client.exceptions
+
+    def stop(response: Any = None, operation: Any = None, **_: Any) -> None:
+        # ``response`` is (http_response, parsed) when an answer came, None after an exception.
+        if response is None or not getattr(_state, "active", False):
+            return
+        parsed: Any = response[1]
+        code = (parsed.get("Error") or {}).get("Code")
+        if code in NEVER_RETRIED:
+            error_class: Any = exceptions.from_code(code)
+            raise RefusalNotRetried(error_class(parsed, operation.name))
+
+    client.meta.events.register_first("needs-retry.acm-pca", stop, unique_id=_HANDLER_ID)
+
+
+@contextmanager
+def unretried_call() -> Iterator[None]:
+    """Within this block, on this thread, refusals in :data:`NEVER_RETRIED` are not resent."""
+    previous = getattr(_state, "active", False)
+    _state.active = True
+    try:
+        yield
+    finally:
+        _state.active = previous
 
 
 def is_retryable_transport(error: BaseException) -> bool:

@@ -132,10 +132,12 @@ class Issuer:
     """Issues certificates from AWS Private CA through a botocore or boto3 client.
 
     Args:
-        client: an ``acm-pca`` client. It keeps its own configuration; note that botocore's
-            default "standard" retry mode itself retries ``LimitExceededException`` up to
-            two more times. :meth:`from_session` builds a client with botocore's retries
-            off, leaving retries to the Issuer.
+        client: an ``acm-pca`` client. It keeps its own configuration, except that during
+            the Issuer's calls it does not resend ``LimitExceededException``,
+            ``InvalidArgsException`` or ``MalformedCSRException`` (botocore's standard and
+            adaptive modes would resend the first). Its other retries multiply with the
+            Issuer's; :meth:`from_session` builds a client with botocore's retries off,
+            leaving retries to the Issuer.
         preflight: check each request against its CA before sending it (one cached
             DescribeCertificateAuthority per CA).
         wait_timeout: seconds to wait for an issued certificate, and the time budget for
@@ -171,6 +173,10 @@ class Issuer:
         self._lock = threading.Lock()
         # One lock per CA, so that threads missing the cache together describe it once.
         self._describing: dict[str, threading.Lock] = {}
+        if hasattr(client, "meta"):  # a botocore client: botocore is loaded already
+            from acmpca_issue._errors_botocore import never_retry_refusals
+
+            never_retry_refusals(client)
 
     @classmethod
     def from_session(
@@ -467,7 +473,12 @@ class Issuer:
 
     def _call(self, operation: str, params: Mapping[str, Any], deadline: Deadline) -> Any:
         """One API call, retried on throttling, 5xx and dropped connections only."""
-        from acmpca_issue._errors_botocore import is_retryable_transport, translate
+        from acmpca_issue._errors_botocore import (
+            RefusalNotRetried,
+            is_retryable_transport,
+            translate,
+            unretried_call,
+        )
 
         method = getattr(self.client, _METHODS[operation])
         token = params.get("IdempotencyToken")
@@ -476,8 +487,10 @@ class Issuer:
         while True:
             attempt += 1
             try:
-                return method(**params)
-            except Exception as error:
+                with unretried_call():
+                    return method(**params)
+            except Exception as raised:
+                error = raised.error if isinstance(raised, RefusalNotRetried) else raised
                 mapped = translate(error, operation=operation)
                 if mapped is None:
                     raise

@@ -204,6 +204,99 @@ def test_from_session_issue_certificate_is_sent_once(
     assert server.calls == 1
 
 
+@pytest.fixture
+def botocore_pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """botocore's own retry pauses, recorded instead of slept."""
+    import types
+
+    import botocore.endpoint
+
+    pauses: list[float] = []
+    monkeypatch.setattr(botocore.endpoint, "time", types.SimpleNamespace(sleep=pauses.append))
+    return pauses
+
+
+@pytest.mark.usefixtures("retry_happy_env")
+class TestCallersOwnClient:
+    """A client the caller made, with botocore's retries on (here 5 attempts, adaptive)."""
+
+    @staticmethod
+    def _client(server: _ErrorServer) -> Any:
+        from botocore.session import Session
+
+        return Session().create_client("acm-pca", region_name="us-east-1", endpoint_url=server.url)
+
+    @pytest.mark.parametrize(
+        ("code", "error_class"),
+        [
+            ("LimitExceededException", LimitExceededError),
+            ("InvalidArgsException", InvalidArgsError),
+            ("MalformedCSRException", MalformedCsrError),
+        ],
+    )
+    def test_refusals_are_sent_once(
+        self,
+        code: str,
+        error_class: type[ServiceError],
+        csr: x509.CertificateSigningRequest,
+        botocore_pauses: list[float],
+    ) -> None:
+        """The Issuer stops botocore's retries of a quota or bad input; chained as usual."""
+        from botocore.exceptions import ClientError
+
+        with _ErrorServer(code) as server:
+            client = self._client(server)
+            try:
+                with pytest.raises(error_class) as caught:
+                    Issuer(client, preflight=False).issue_certificate(
+                        certificate_authority_arn=CA_ARN,
+                        csr=csr,
+                        signing_algorithm="SHA256WITHECDSA",
+                        validity=Validity.days(1),
+                    )
+            finally:
+                client.close()
+        assert server.calls == 1
+        assert botocore_pauses == []
+        assert isinstance(caught.value.__cause__, ClientError)
+        assert caught.value.code == code
+        assert caught.value.operation == "IssueCertificate"
+
+    def test_the_clients_other_retries_are_its_own(
+        self,
+        csr: x509.CertificateSigningRequest,
+        botocore_pauses: list[float],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        """Throttling is still retried by the client, and its direct calls are untouched."""
+        # Standard mode (adaptive would also pace the calls with its own rate limiter).
+        monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+        with _ErrorServer("ThrottlingException") as server:
+            client = self._client(server)
+            try:
+                issuer = Issuer(client, preflight=False, max_attempts=1)
+                with pytest.raises(ServiceError):
+                    issuer.issue_certificate(
+                        certificate_authority_arn=CA_ARN,
+                        csr=csr,
+                        signing_algorithm="SHA256WITHECDSA",
+                        validity=Validity.days(1),
+                    )
+                assert server.calls == 5
+            finally:
+                client.close()
+        with _ErrorServer("LimitExceededException") as server:
+            client = self._client(server)
+            try:
+                Issuer(client)  # registered on this client, inert outside the Issuer's calls
+                with pytest.raises(client.exceptions.LimitExceededException):
+                    client.describe_certificate_authority(CertificateAuthorityArn=CA_ARN)
+            finally:
+                client.close()
+        assert server.calls == 5  # botocore's standard behaviour, as the caller configured it
+        assert len(botocore_pauses) == 8  # 4 pauses for each of the two calls
+
+
 def _ca(key_algorithm: str, **changes: Any) -> CaInfo:
     fields: dict[str, Any] = {
         "arn": CA_ARN,

@@ -24,7 +24,6 @@ from typing import Any
 
 from acmpca_issue._enums import KeyAlgorithm
 from acmpca_issue.exceptions import AcmPcaIssueError
-from acmpca_issue.local._protocol import LocalServiceError
 
 __all__ = ["main"]
 
@@ -81,7 +80,7 @@ def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = No
         if args.create_root:
             try:
                 root = pca.create_root_ca(key_algorithm=args.key_algorithm, region_name=args.region)
-            except (AcmPcaIssueError, LocalServiceError) as error:
+            except AcmPcaIssueError as error:
                 print(f"error: cannot create the root CA: {error}", file=sys.stderr)
                 return 1
             print(root, flush=True)

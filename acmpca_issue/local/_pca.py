@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 
 from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm, coerce_enum
-from acmpca_issue.exceptions import InvalidRequestError
+from acmpca_issue.exceptions import InvalidRequestError, InvalidStateError, service_error_class
 from acmpca_issue.local._engine import DEFAULT_ACCOUNT, Engine
+from acmpca_issue.local._protocol import LocalServiceError
 
 if TYPE_CHECKING:
     from acmpca_issue.local._http import LocalServer
@@ -167,7 +168,8 @@ class LocalPrivateCA:
 
         Raises:
             InvalidRequestError: an unknown key algorithm, usage mode or signing algorithm.
-            acmpca_issue.local._protocol.LocalServiceError: the CA refused (e.g. SM2 keys).
+            ServiceError: the CA refused, as the :class:`~acmpca_issue.exceptions.ServiceError`
+                subclass of its code (``InvalidArgsError`` for SM2 keys).
         """
         key, algorithm = self._algorithms(key_algorithm, signing_algorithm)
         if usage_mode not in _USAGE_MODES:
@@ -224,7 +226,8 @@ class LocalPrivateCA:
 
         Raises:
             InvalidRequestError: a bad ARN, path length, key algorithm or usage mode.
-            acmpca_issue.local._protocol.LocalServiceError: the parent cannot issue.
+            ServiceError: the parent cannot issue, as the subclass of the service's code
+                (``ResourceNotFoundError``, ``InvalidStateError``, ...).
         """
         parent = str(CertificateAuthorityArn.parse(parent_arn))
         if isinstance(path_length, bool) or path_length not in range(4):
@@ -240,6 +243,14 @@ class LocalPrivateCA:
         key, algorithm = self._algorithms(key_algorithm, signing_algorithm)
         described = self._call("DescribeCertificateAuthority", parent, region_name)
         parent_ca = described["CertificateAuthority"]
+        if parent_ca["Status"] != "ACTIVE":
+            # Refuse before creating anything, so no half-made CA is left behind.
+            raise InvalidStateError(
+                f"The parent certificate authority {parent} is {parent_ca['Status']}; only an "
+                "ACTIVE CA can sign a subordinate.",
+                code="InvalidStateException",
+                operation="IssueCertificate",
+            )
         parent_algorithm = SigningAlgorithm(
             parent_ca["CertificateAuthorityConfiguration"]["SigningAlgorithm"]
         )
@@ -276,9 +287,16 @@ class LocalPrivateCA:
         return key, coerce_enum(SigningAlgorithm, signing_algorithm, "signing_algorithm")
 
     def _call(self, operation: str, arn: str, region_name: str) -> dict[str, Any]:
-        return self._engine.call(
-            operation, {"CertificateAuthorityArn": arn}, region=region_name, internal=True
-        )
+        return self._internal(operation, {"CertificateAuthorityArn": arn}, region_name)
+
+    def _internal(self, operation: str, params: dict[str, Any], region_name: str) -> dict[str, Any]:
+        """One engine call for a convenience; a refusal becomes the library's ServiceError."""
+        try:
+            return self._engine.call(operation, params, region=region_name, internal=True)
+        except LocalServiceError as error:
+            raise service_error_class(error.code)(
+                error.message, code=error.code, operation=operation
+            ) from error
 
     def _create(
         self,
@@ -290,7 +308,7 @@ class LocalPrivateCA:
         usage_mode: str,
         region_name: str,
     ) -> str:
-        created = self._engine.call(
+        created = self._internal(
             "CreateCertificateAuthority",
             {
                 "CertificateAuthorityConfiguration": {
@@ -301,8 +319,7 @@ class LocalPrivateCA:
                 "CertificateAuthorityType": ca_type,
                 "UsageMode": usage_mode,
             },
-            region=region_name,
-            internal=True,
+            region_name,
         )
         return str(created["CertificateAuthorityArn"])
 
@@ -319,7 +336,7 @@ class LocalPrivateCA:
         """Have ``issuer`` sign ``arn``'s CSR with ``template`` and import the result."""
         csr = self._call("GetCertificateAuthorityCsr", arn, region_name)["Csr"]
         partition = CertificateAuthorityArn.parse(arn).partition
-        issued = self._engine.call(
+        issued = self._internal(
             "IssueCertificate",
             {
                 "CertificateAuthorityArn": issuer,
@@ -328,14 +345,12 @@ class LocalPrivateCA:
                 "Validity": validity,
                 "TemplateArn": str(TemplateArn.of(template, partition)),
             },
-            region=region_name,
-            internal=True,
+            region_name,
         )
-        got = self._engine.call(
+        got = self._internal(
             "GetCertificate",
             {"CertificateAuthorityArn": issuer, "CertificateArn": issued["CertificateArn"]},
-            region=region_name,
-            internal=True,
+            region_name,
         )
         params: dict[str, Any] = {
             "CertificateAuthorityArn": arn,
@@ -343,6 +358,4 @@ class LocalPrivateCA:
         }
         if "CertificateChain" in got:
             params["CertificateChain"] = got["CertificateChain"].encode("ascii")
-        self._engine.call(
-            "ImportCertificateAuthorityCertificate", params, region=region_name, internal=True
-        )
+        self._internal("ImportCertificateAuthorityCertificate", params, region_name)

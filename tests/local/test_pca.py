@@ -222,3 +222,38 @@ def test_subordinate_of_unknown_parent(pca: LocalPrivateCA) -> None:
 
     with pytest.raises(InvalidArnError):
         pca.create_subordinate_ca("arn:aws:nope")
+
+
+def test_convenience_refusals_are_service_errors(pca: LocalPrivateCA) -> None:
+    """What the CA refuses reaches the caller as the library's ServiceError of that code."""
+    from acmpca_issue.exceptions import (
+        AcmPcaIssueError,
+        InvalidArgsError,
+        InvalidStateError,
+        ResourceNotFoundError,
+    )
+
+    with pytest.raises(InvalidArgsError) as sm2:
+        pca.create_root_ca(key_algorithm="SM2")
+    assert sm2.value.code == "InvalidArgsException"
+    assert sm2.value.operation == "CreateCertificateAuthority"
+    assert "SM2" in sm2.value.message
+    assert isinstance(sm2.value, AcmPcaIssueError)
+    missing = (
+        "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
+        + "0" * 8
+        + ("-0000-0000-0000-000000000000")
+    )
+    with pytest.raises(ResourceNotFoundError):
+        pca.create_subordinate_ca(missing)
+    root = pca.create_root_ca()
+    pca.engine.handle(
+        "UpdateCertificateAuthority", {"CertificateAuthorityArn": str(root), "Status": "DISABLED"}
+    )
+    listed = pca.engine.handle("ListCertificateAuthorities", {})["CertificateAuthorities"]
+    with pytest.raises(InvalidStateError) as disabled:
+        pca.create_subordinate_ca(root)
+    assert disabled.value.operation == "IssueCertificate"
+    assert "DISABLED" in disabled.value.message
+    # Nothing half-made is left behind.
+    assert pca.engine.handle("ListCertificateAuthorities", {})["CertificateAuthorities"] == listed

@@ -325,11 +325,21 @@ class CsrFiles(NamedTuple):
     csr: Path
 
 
+MAX_PASSWORD_BYTES = 1023
+"""The longest key password (UTF-8 bytes) cryptography's PKCS#8 encryption takes."""
+
+
 def _password_bytes(password: str | bytes) -> bytes:
     if isinstance(password, str):
         password = password.encode("utf-8")
     if not _is_text(password, bytes):
         raise InvalidRequestError("must be a non-empty str or bytes", path="password")
+    if len(password) > MAX_PASSWORD_BYTES:
+        # cryptography's PKCS#8 encryption refuses longer ones with a bare ValueError.
+        raise InvalidRequestError(
+            f"is {len(password)} bytes; key encryption takes at most {MAX_PASSWORD_BYTES}",
+            path="password",
+        )
     return password
 
 
@@ -366,7 +376,8 @@ class CsrBundle:
                 offers (``BestAvailableEncryption``); a ``str`` is encoded as UTF-8.
 
         Raises:
-            InvalidRequestError: the password is empty or not ``str``/``bytes``.
+            InvalidRequestError: the password is empty, not ``str``/``bytes``, or longer than
+                1023 bytes.
         """
         encryption: serialization.KeySerializationEncryption = (
             serialization.NoEncryption()

@@ -470,6 +470,19 @@ class TestBundle:
         key = serialization.load_pem_private_key(pem, password=b"s3cret")
         assert key.public_key() == bundle.private_key.public_key()
 
+    def test_longest_password(self, bundles: dict[KeyAlgorithm, CsrBundle]) -> None:
+        """1023 bytes of password still encrypt; 1024 are refused naming password, not echoed."""
+        bundle = bundles[KeyAlgorithm.EC_prime256v1]
+        longest = "é" * 511 + "x"  # 1023 bytes as UTF-8
+        pem = bundle.private_key_pem(longest)
+        key = serialization.load_pem_private_key(pem, password=longest.encode())
+        assert key.public_key() == bundle.private_key.public_key()
+        with pytest.raises(InvalidRequestError) as info:
+            bundle.private_key_pem(longest + "y")
+        assert info.value.problems[0].path == "password"
+        assert "1024 bytes" in str(info.value)
+        assert "éé" not in str(info.value)
+
     @pytest.mark.parametrize("password", ["", b"", 1234])
     def test_bad_password(self, bundles: dict[KeyAlgorithm, CsrBundle], password: object) -> None:
         """An empty or non-text password is refused naming password."""

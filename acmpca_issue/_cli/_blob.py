@@ -58,7 +58,10 @@ def read_csr(value: str, option: str, *, stdin: BinaryIO) -> bytes:
         UsageError: the file cannot be read, or the value is none of these.
     """
     if value == "-":
-        return stdin.read()
+        data = stdin.read()
+        if not data.strip():
+            raise UsageError(f"{option}: standard input (-) is empty; pipe the CSR into it")
+        return data
     for prefix in _PREFIXES:
         if value.startswith(prefix):
             return _read(_path_of(value, prefix), option, value)

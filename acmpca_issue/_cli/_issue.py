@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from acmpca_issue._cli._blob import read_csr, read_option
@@ -72,13 +73,51 @@ def describe_problems(
         if label is None:
             parts = [problem.path] if problem.path else []
         else:
+            if rest and head in _SHAPE_OF:
+                rest = member_path(rest, _SHAPE_OF[head])
             parts = [label, rest] if rest else [label]
         message = problem.message
         shown = (given or {}).get(head) if not rest else None
         if shown is not None and shown not in message:
-            message = f"{message}; got {shown!r}"
+            message = f"{message} ({shown!r})" if "got " in message else f"{message}; got {shown!r}"
         lines.append(": ".join([*parts, message]))
     return "\n".join(lines)
+
+
+#: argparse dest -> the AWS shape of a structure option.
+_SHAPE_OF = {dest: kind for dest, _, _, kind in MEMBERS if kind not in ("", "csr")}
+
+
+def _folded(name: str) -> str:
+    return name.replace("_", "").lower()
+
+
+def member_path(path: str, shape: str) -> str:
+    """A model field path as the AWS member names the user wrote (``Extensions.KeyUsage.CRLSign``).
+
+    Args:
+        path: a snake_case path below a structure member, such as
+            ``extensions.subject_alternative_names[1].ip_address``.
+        shape: the structure's AWS shape, ``"Validity"`` or ``"ApiPassthrough"``.
+
+    A segment that is not a member of the shape (which the model does not produce) and all
+    after it are left as they are.
+    """
+    from acmpca_issue._shorthand import SHAPES
+
+    current: object = SHAPES[shape]
+    segments = path.split(".")
+    for index, segment in enumerate(segments):
+        name, bracket, tail = segment.partition("[")
+        members = current if isinstance(current, Mapping) else {}
+        match = next((m for m in members if _folded(m) == _folded(name)), None)
+        if match is None:
+            break
+        segments[index] = match + bracket + tail
+        current = members[match]
+        for _ in range(segment.count("[")):
+            current = current[0] if isinstance(current, list) else None
+    return ".".join(segments)
 
 
 def _structure(text: str, option: str, shape: str) -> object:
@@ -108,6 +147,20 @@ def _input_json(text: str) -> dict[str, Any]:
     return data
 
 
+def _json_csr(text: str) -> str | bytes:
+    """The ``Csr`` of ``--cli-input-json``: the PEM text, as the AWS CLI v1 takes it.
+
+    A file name is refused with a pointer to ``--csr``; any other text that is not PEM goes to
+    the CSR check as bytes, which recognises DER and base64 (the AWS CLI v2's JSON form).
+    """
+    if text.startswith(("file://", "fileb://")):
+        raise UsageError(
+            f"--cli-input-json Csr: {text!r} is a file name, but the JSON holds the PEM text "
+            "itself; give the file with --csr on the command line instead"
+        )
+    return text if "-----BEGIN" in text else text.encode("utf-8")
+
+
 def build_request(args: argparse.Namespace, *, stdin: BinaryIO) -> IssueCertificateRequest:
     """The checked request the options describe.
 
@@ -127,6 +180,8 @@ def build_request(args: argparse.Namespace, *, stdin: BinaryIO) -> IssueCertific
             data[key] = value
             if key in by_key:
                 labels[by_key[key]] = f"--cli-input-json {key}"
+        if args.csr is None and isinstance(data.get("Csr"), str):
+            data["Csr"] = _json_csr(data["Csr"])
     for dest, option, key, kind in MEMBERS:
         value = getattr(args, dest)
         if value is None:

@@ -369,11 +369,30 @@ class TestOutput:
         )
         labels = {"validity": "--validity", "names": "NAME"}
         assert describe_problems(error, labels).splitlines() == [
-            "--validity: value: bad",
+            "--validity: Value: bad",
             "other.x: odd",
             "whole",
             "NAME: [1]: n",
         ]
+
+    def test_member_path(self) -> None:
+        """Model paths become AWS member paths; what is not a member is left as it is."""
+        from acmpca_issue._cli._issue import member_path
+
+        assert member_path("value", "Validity") == "Value"
+        assert member_path("extensions.key_usage.crl_sign", "ApiPassthrough") == (
+            "Extensions.KeyUsage.CRLSign"
+        )
+        assert member_path(
+            "extensions.certificate_policies[0].policy_qualifiers[1].qualifier.cps_uri",
+            "ApiPassthrough",
+        ) == ("Extensions.CertificatePolicies[0].PolicyQualifiers[1].Qualifier.CpsUri")
+        assert member_path(
+            "extensions.subject_alternative_names[2].directory_name.custom_attributes[0].value",
+            "ApiPassthrough",
+        ) == ("Extensions.SubjectAlternativeNames[2].DirectoryName.CustomAttributes[0].Value")
+        assert member_path("subject.odd.country", "ApiPassthrough") == "Subject.odd.country"
+        assert member_path("value.deeper", "Validity") == "Value.deeper"
 
     def test_render(self) -> None:
         """An empty structure prints nothing in JSON; text ends with a newline."""

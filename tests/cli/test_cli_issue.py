@@ -139,6 +139,14 @@ class TestCsrForms:
         assert "--csr: cannot read file://" in result.err
         assert "No such file or directory" in result.err
 
+    def test_empty_stdin(self, run: Any) -> None:
+        """- with nothing piped in says so, rather than that the data is not a CSR."""
+        result = dry(run, "--csr", "-", stdin=b"\n")
+        assert result.status == 2
+        assert result.err == (
+            "acmpca-issue: error: --csr: standard input (-) is empty; pipe the CSR into it\n"
+        )
+
     def test_not_a_csr(self, run: Any, tmp_path: Path) -> None:
         """A readable file that is not a CSR is refused before sending."""
         path = tmp_path / "junk.pem"
@@ -201,11 +209,72 @@ class TestStructureOptions:
         assert result.status == 2
         assert result.err.startswith("acmpca-issue: error: --validity: invalid JSON: Expecting")
 
-    def test_model_problem_is_named_by_option(self, run: Any, csr_file: Path) -> None:
-        """A value the request model refuses is reported under the option it came from."""
-        result = dry(run, "--csr", str(csr_file), "--validity", "Value=0,Type=DAYS")
+    def test_model_problem_is_named_by_option(
+        self, run: Any, csr_file: Path, recorder: Any
+    ) -> None:
+        """A value the request model refuses is reported under the option and member it came
+        from, as the user wrote them, and nothing is sent."""
+        result = run(
+            "issue-certificate",
+            *REQUEST,
+            "--csr",
+            str(csr_file),
+            "--validity",
+            "Value=0,Type=DAYS",
+            "--endpoint-url",
+            recorder.url,
+        )
         assert result.status == 2
-        assert result.err.startswith("acmpca-issue: error: --validity: value: ")
+        assert result.err == (
+            "acmpca-issue: error: --validity: Value: must be a whole number >= 1, got 0\n"
+        )
+        assert recorder.requests == []
+
+    def test_nested_problem_uses_aws_member_names(self, run: Any, csr_file: Path) -> None:
+        """A problem deep in --api-passthrough is named by the path of AWS member names."""
+        result = dry(
+            run,
+            "--csr",
+            str(csr_file),
+            "--template-arn",
+            "arn:aws:acm-pca:::template/EndEntityCertificate_APIPassthrough/V1",
+            "--api-passthrough",
+            "Extensions={KeyUsage={CRLSign=true},"
+            "SubjectAlternativeNames=[{DnsName=a.example},{IpAddress=999.1.1.1}]}",
+        )
+        assert result.status == 2
+        assert result.err == (
+            "acmpca-issue: error: --api-passthrough: Extensions.SubjectAlternativeNames[1]."
+            "IpAddress: must be an IPv4 or IPv6 address, got '999.1.1.1'\n"
+        )
+
+    def test_offending_text_after_a_count(self, run: Any, csr_file: Path) -> None:
+        """When the message gives a count, the text follows it once, in parentheses."""
+        token = "t" * 37
+        result = dry(run, "--csr", str(csr_file), "--idempotency-token", token)
+        assert result.status == 2
+        assert result.err == (
+            "acmpca-issue: error: --idempotency-token: must be 1-36 characters long, "
+            f"got 37 ({token!r})\n"
+        )
+
+    def test_passthrough_from_fileb(self, run: Any, csr_file: Path, tmp_path: Path) -> None:
+        """--api-passthrough fileb:// JSON works (the AWS CLI fails on it: aws-cli#7018)."""
+        path = tmp_path / "extensions.json"
+        path.write_bytes(b'{"Extensions": {"KeyUsage": {"DigitalSignature": true}}}\n')
+        result = dry(
+            run,
+            "--csr",
+            str(csr_file),
+            "--template-arn",
+            "arn:aws:acm-pca:::template/EndEntityCertificate_APIPassthrough/V1",
+            "--api-passthrough",
+            f"fileb://{path}",
+        )
+        assert result.status == 0, result.err
+        assert result.json()["ApiPassthrough"] == {
+            "Extensions": {"KeyUsage": {"DigitalSignature": True}}
+        }
 
     def test_several_problems_one_line_each(self, run: Any, csr_file: Path) -> None:
         """Every problem is listed, each on its own line, each naming its option."""
@@ -307,13 +376,60 @@ class TestCliInputJson:
         assert result.status == 2
         lines = result.err.splitlines()
         assert any(
-            line.startswith("acmpca-issue: error: --cli-input-json Validity: value")
+            line.startswith("acmpca-issue: error: --cli-input-json Validity: Value")
             for line in lines
         )
         assert any(
             line.startswith("acmpca-issue: error: --cli-input-json: unknown key 'Extra'")
             for line in lines
         )
+
+    @pytest.mark.parametrize(
+        ("given", "message"),
+        [
+            (
+                "file://csr.pem",
+                "--cli-input-json Csr: 'file://csr.pem' is a file name, but the JSON holds the "
+                "PEM text itself; give the file with --csr on the command line instead",
+            ),
+            ("junk", "--cli-input-json Csr: not a CSR: neither PEM nor DER"),
+            ("BASE64", "--cli-input-json Csr: the CSR was base64-encoded once too often"),
+        ],
+    )
+    def test_csr_that_is_not_pem(self, run: Any, csr_pem: bytes, given: str, message: str) -> None:
+        """A JSON Csr that is a file name, junk, or base64 (the AWS CLI v2's form) is explained."""
+        text = base64.b64encode(csr_pem).decode() if given == "BASE64" else given
+        request = {
+            "CertificateAuthorityArn": CA,
+            "Csr": text,
+            "SigningAlgorithm": "SHA256WITHECDSA",
+            "Validity": {"Value": 1, "Type": "DAYS"},
+        }
+        result = run("issue-certificate", "--cli-input-json", json.dumps(request), "--dry-run")
+        assert result.status == 2
+        assert result.err.startswith(f"acmpca-issue: error: {message}")
+        assert result.err.count("\n") == 1
+
+    def test_csr_option_overrides_a_bad_json_csr(
+        self, run: Any, csr_file: Path, csr_pem: bytes
+    ) -> None:
+        """--csr on the command line replaces the JSON's Csr before it is looked at."""
+        request = {
+            "CertificateAuthorityArn": CA,
+            "Csr": "file://elsewhere.pem",
+            "SigningAlgorithm": "SHA256WITHECDSA",
+            "Validity": {"Value": 1, "Type": "DAYS"},
+        }
+        result = run(
+            "issue-certificate",
+            "--cli-input-json",
+            json.dumps(request),
+            "--csr",
+            str(csr_file),
+            "--dry-run",
+        )
+        assert result.status == 0, result.err
+        assert result.json()["Csr"] == csr_pem.decode()
 
     @pytest.mark.parametrize(
         ("text", "message"),

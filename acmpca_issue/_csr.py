@@ -218,9 +218,17 @@ def _subject_from(
                     f"unknown attribute {key!r}; use one of {', '.join(_subject_keys())}",
                     path=f"subject.{key}",
                 )
-            values = [value] if isinstance(value, str) else value
+            if isinstance(value, str):
+                values: Sequence[object] = [value]
+            elif isinstance(value, (list, tuple)):
+                values = value
+            else:
+                raise InvalidRequestError(
+                    f"must be a str or a list of str, got {type(value).__name__}",
+                    path=f"subject.{key}",
+                )
             for item in values:
-                if not _is_text(item):
+                if not isinstance(item, str) or not item:
                     raise InvalidRequestError(
                         f"must be a non-empty str or a list of them, got {item!r}",
                         path=f"subject.{key}",
@@ -253,9 +261,20 @@ def _subject_keys() -> list[str]:
     return sorted(_SUBJECT_OIDS)
 
 
+# Attributes X.509 encodes as PrintableString (cryptography's defaults): their characters are
+# checked here, since cryptography only finds a bad one when signing, with a bare ValueError.
+_PRINTABLE_OIDS = (NameOID.COUNTRY_NAME, NameOID.DN_QUALIFIER, NameOID.SERIAL_NUMBER)
+_PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]*\Z")
+
+
 def _name_attribute(oid: x509.ObjectIdentifier, value: str, path: str) -> x509.NameAttribute[str]:
     if oid == NameOID.COMMON_NAME:
         _check_common_name(value, path)
+    if oid in _PRINTABLE_OIDS and not _PRINTABLE.match(value):
+        raise InvalidRequestError(
+            f"{value!r} is not a PrintableString: use letters, digits, space and '()+,-./:=?",
+            path=path,
+        )
     try:
         return x509.NameAttribute(oid, value)
     except ValueError as error:
@@ -518,7 +537,13 @@ def build_csr(
         builder = builder.add_extension(_key_usage(key_usage), critical=True)
     if extended_key_usage is not None:
         builder = builder.add_extension(_extended_key_usage(extended_key_usage), critical=False)
-    return CsrBundle(csr=builder.sign(key, hash_for(algorithm)), private_key=key)
+    try:
+        csr = builder.sign(key, hash_for(algorithm))
+    except ValueError as error:
+        # Everything else is checked above; what is left is an attribute of a caller's
+        # x509.Name that its ASN.1 string type cannot hold (found only when encoding).
+        raise InvalidRequestError(f"cannot be encoded: {error}", path="subject") from None
+    return CsrBundle(csr=csr, private_key=key)
 
 
 def _key_for(

@@ -264,6 +264,13 @@ class TestSubject:
             build_csr("ok.example.com", **kwargs)  # type: ignore[arg-type]
         assert info.value.problems[0].path == path
 
+    def test_printable_string_attributes(self) -> None:
+        """Every PrintableString character is allowed in C, serialNumber and dnQualifier."""
+        every = "AZaz09 '()+,-./:=?"
+        subject = build_csr(subject={"C": "US", "serialNumber": every, "dnQualifier": every}).csr
+        values = [attribute.value for attribute in subject.subject]
+        assert values == ["US", every, every]
+
     def test_common_name_of_64_is_fine(self) -> None:
         """Exactly 64 characters are allowed."""
         assert len(build_csr(common_name="x" * 64).csr.subject.rfc4514_string()) == 67
@@ -275,6 +282,15 @@ class TestSubject:
             ({"subject": {"O": ""}}, "subject.O", "non-empty str"),
             ({"subject": {"O": [1]}}, "subject.O", "non-empty str"),
             ({"subject": {"C": "USA"}}, "subject.C", "length must be >= 2 and <= 2"),
+            ({"subject": {"C": 5}}, "subject.C", "str or a list of str, got int"),
+            ({"subject": {"C": "U_"}}, "subject.C", "not a PrintableString"),
+            ({"subject": {"serialNumber": "a_b"}}, "subject.serialNumber", "PrintableString"),
+            ({"subject": {"dnQualifier": "é"}}, "subject.dnQualifier", "PrintableString"),
+            (
+                {"subject": x509.Name([x509.NameAttribute(NameOID.SERIAL_NUMBER, "a_b")])},
+                "subject",
+                "cannot be encoded",
+            ),
             ({"subject": "CN=svc"}, "subject", "x509.Name or a mapping"),
             ({"common_name": ""}, "common_name", "non-empty str"),
             ({"common_name": 5}, "common_name", "non-empty str"),

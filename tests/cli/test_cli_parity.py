@@ -17,6 +17,8 @@ from typing import Any
 
 import pytest
 
+from acmpca_issue._cli._skeleton import INPUT_SKELETON
+
 # The AWS CLI runs only in child processes: importing awscli here would replace botocore in this
 # process with the copy awscli carries (see tests/cli/test_shorthand.py).
 
@@ -108,7 +110,48 @@ CASES: list[tuple[str, list[str]]] = [
         ],
     ),
     ("files", [*BASE, "--csr", "file://{csr}", "--validity", "file://{dir}/validity.txt"]),
+    (
+        "file-newline",
+        [*BASE, "--csr", "file://{csr}", "--validity", "file://{dir}/validity-nl.txt"],
+    ),
+    ("int-forms", [*BASE, "--csr", "file://{csr}", "--validity", "Value=+0_7,Type=DAYS"]),
+    (
+        "not-before-json",
+        [
+            *BASE,
+            "--csr",
+            "file://{csr}",
+            "--validity",
+            '{"Value": 2000000000, "Type": "ABSOLUTE"}',
+            "--validity-not-before",
+            '{"Type": "ABSOLUTE", "Value": 1900000000}',
+        ],
+    ),
+    (
+        "passthrough-forms",
+        [
+            *BASE,
+            "--csr",
+            "file://{csr}",
+            "--validity",
+            "Value=7,Type=DAYS",
+            "--template-arn",
+            TEMPLATE,
+            "--api-passthrough",
+            # a one-item list given as the item, an escaped comma, a value read with @=,
+            # booleans in any case, and a line break after a comma
+            "Subject={CommonName=a\\,b,Organization@=file://{dir}/org.txt},\n  Extensions="
+            "{SubjectAlternativeNames={DnsName=a.example},KeyUsage={DigitalSignature=True,"
+            "NonRepudiation=FALSE}}",
+        ],
+    ),
     ("input-json", ["--cli-input-json", "file://{dir}/request.json"]),
+    ("input-json-text", ["--cli-input-json", "{request}"]),
+    (
+        "input-json-passthrough-override",
+        ["--cli-input-json", "{request}", "--api-passthrough", "Subject={CommonName=y}"],
+    ),
+    ("skeleton-filled", ["--cli-input-json", "file://{dir}/skeleton.json"]),
     (
         "input-json-override",
         [
@@ -136,8 +179,12 @@ for argv in json.load(sys.stdin):
 def _fill(args: list[str], directory: Path) -> list[str]:
     csr = directory / "csr.pem"
     pem = csr.read_text()
+    request = (directory / "passthrough-request.json").read_text()
     return [
-        a.replace("{csr}", str(csr)).replace("{pem}", pem).replace("{dir}", str(directory))
+        a.replace("{csr}", str(csr))
+        .replace("{pem}", pem)
+        .replace("{dir}", str(directory))
+        .replace("{request}", request)
         for a in args
     ]
 
@@ -168,6 +215,29 @@ def parity_dir(tmp_path_factory: pytest.TempPathFactory, csr_pem: bytes) -> Path
         "IdempotencyToken": "from-json",
     }
     (directory / "request.json").write_text(json.dumps(request))
+    (directory / "validity-nl.txt").write_text("Value=11,Type=DAYS\n")
+    (directory / "org.txt").write_text("Org from a file")
+    passthrough = {
+        **request,
+        "Validity": {"Value": 2000000000, "Type": "ABSOLUTE"},
+        "ValidityNotBefore": {"Value": 1900000000, "Type": "ABSOLUTE"},
+        "TemplateArn": TEMPLATE,
+        "ApiPassthrough": {
+            "Subject": {"CommonName": "x"},
+            "Extensions": {
+                "SubjectAlternativeNames": [
+                    {"DnsName": "q.example"},
+                    {"OtherName": {"TypeId": "1.2.3.4", "Value": "abc"}},
+                    {"EdiPartyName": {"PartyName": "p", "NameAssigner": "n"}},
+                    {"RegisteredId": "1.2.3.5"},
+                ]
+            },
+        },
+    }
+    (directory / "passthrough-request.json").write_text(json.dumps(passthrough))
+    # Our own --generate-cli-skeleton, filled in with the two members it leaves empty.
+    filled = {**INPUT_SKELETON, "CertificateAuthorityArn": CA, "Csr": csr_pem.decode()}
+    (directory / "skeleton.json").write_text(json.dumps(filled))
     return directory
 
 
@@ -217,6 +287,23 @@ def test_same_body_as_the_aws_cli(
     assert result.json() == {"CertificateArn": recorder.cert_arn}
     (body,) = recorder.bodies()
     assert body == aws_bodies[name]
+
+
+def test_the_forms_were_read(aws_bodies: dict[str, dict[str, Any]]) -> None:
+    """The less common forms meant what they look like (in the AWS CLI's body, which ours
+    equals): a file's trailing newline, int() forms, @= files, escaped commas, one-item lists."""
+    assert aws_bodies["file-newline"]["Validity"] == {"Value": 11, "Type": "DAYS"}
+    assert aws_bodies["int-forms"]["Validity"] == {"Value": 7, "Type": "DAYS"}
+    passthrough = aws_bodies["passthrough-forms"]["ApiPassthrough"]
+    assert passthrough["Subject"] == {"CommonName": "a,b", "Organization": "Org from a file"}
+    assert passthrough["Extensions"] == {
+        "SubjectAlternativeNames": [{"DnsName": "a.example"}],
+        "KeyUsage": {"DigitalSignature": True, "NonRepudiation": False},
+    }
+    override = aws_bodies["input-json-passthrough-override"]
+    assert override["ApiPassthrough"] == {"Subject": {"CommonName": "y"}}
+    assert override["ValidityNotBefore"] == {"Value": 1900000000, "Type": "ABSOLUTE"}
+    assert aws_bodies["skeleton-filled"]["Validity"] == INPUT_SKELETON["Validity"]
 
 
 def test_explicit_false_key_usage_is_sent_as_given(

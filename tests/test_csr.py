@@ -911,3 +911,25 @@ class TestFuzz:
             paths = []
             assert load_csr(bundle.csr_pem) == bundle.csr
         assert paths in ([], ["identities[0]"])
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.dictionaries(
+            st.sampled_from(["C", "O", "OU", "CN", "DC", "serialNumber", "dnQualifier", "L"]),
+            st.one_of(
+                st.text(max_size=12), st.lists(st.text(max_size=6), max_size=2), st.integers()
+            ),
+            min_size=1,
+            max_size=3,
+        )
+    )
+    def test_subject_mapping(self, subject: dict[str, object]) -> None:
+        """Any subject mapping gives a CSR that loads, or InvalidRequestError under subject."""
+        try:
+            bundle = build_csr("svc.example.com", subject=subject)  # type: ignore[arg-type]
+        except InvalidRequestError as error:
+            paths = [problem.path for problem in error.problems]
+        else:
+            paths = []
+            assert load_csr(bundle.csr_pem) == bundle.csr
+        assert all(path.startswith("subject.") for path in paths), paths

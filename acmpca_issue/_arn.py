@@ -18,13 +18,35 @@ Example::
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from types import MappingProxyType
-from typing import NoReturn
-
 import attrs
 
+from acmpca_issue._arn_parts import (
+    CA_SHAPE,
+    CERT_SHAPE,
+    MAX_ARN_LENGTH,
+    MAX_SERIAL_DIGITS,
+    PARTITION_REGION_PATTERNS,
+    PARTS,
+    TEMPLATE_SHAPE,
+    ca_id_of,
+    ca_tail,
+    check_account,
+    check_ca_id,
+    check_length,
+    check_partition,
+    check_region,
+    check_serial_hex,
+    check_template_name,
+    check_types,
+    check_version,
+    fail,
+    part,
+    require_str,
+    serial_order,
+    show,
+    split,
+    version_order,
+)
 from acmpca_issue._problems import describe
 from acmpca_issue._templates import (
     DEFAULT_TEMPLATE_NAME,
@@ -34,7 +56,6 @@ from acmpca_issue._templates import (
     passthrough_kind,
     path_len_of,
 )
-from acmpca_issue.exceptions import InvalidArnError
 
 __all__ = [
     "DEFAULT_TEMPLATE_NAME",
@@ -47,150 +68,6 @@ __all__ = [
     "TemplateArn",
     "parse_certificate_arn",
 ]
-
-#: Partition -> the ``regionRegex`` botocore's ``partitions.json`` gives it (matched with ASCII
-#: ``\w``, against the whole region). A test compares this table with the installed botocore.
-PARTITION_REGION_PATTERNS: Mapping[str, str] = MappingProxyType(
-    {
-        "aws": r"^(us|eu|ap|sa|ca|me|af|il|mx)\-\w+\-\d+$",
-        "aws-cn": r"^cn\-\w+\-\d+$",
-        "aws-us-gov": r"^us\-gov\-\w+\-\d+$",
-        "aws-iso": r"^us\-iso\-\w+\-\d+$",
-        "aws-iso-b": r"^us\-isob\-\w+\-\d+$",
-        "aws-iso-e": r"^eu\-isoe\-\w+\-\d+$",
-        "aws-iso-f": r"^us\-isof\-\w+\-\d+$",
-        "aws-eusc": r"^eusc\-(de)\-\w+\-\d+$",
-    }
-)
-
-#: The longest ARN the service model's ``Arn`` shape allows.
-MAX_ARN_LENGTH = 200
-
-_REGIONS = {p: re.compile(pattern, re.ASCII) for p, pattern in PARTITION_REGION_PATTERNS.items()}
-_ACCOUNT = re.compile(r"[0-9]{12}", re.ASCII)
-_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.ASCII)
-_HEX = re.compile(r"[0-9a-f]+", re.ASCII)
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,127}", re.ASCII)
-_VERSION = re.compile(r"V[1-9][0-9]*", re.ASCII)
-_MAX_SERIAL_DIGITS = 40  # RFC 5280 4.1.2.2: a serial is at most 20 octets
-_BY_LOWER = {name.lower(): name for name in TEMPLATE_NAMES}
-_PARTS = ("'arn' prefix", "partition", "service", "region", "account", "resource")
-_CA_SHAPE = "arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<CA id>"
-_CERT_SHAPE = f"{_CA_SHAPE}/certificate/<serial hex>"
-_TEMPLATE_SHAPE = "arn:<partition>:acm-pca:::template/<name>/<version>"
-
-
-def _show(text: str) -> str:
-    return repr(text) if len(text) <= 80 else f"{text[:77]!r}..."
-
-
-def _fail(message: str) -> NoReturn:
-    raise InvalidArnError(message)
-
-
-def _require_str(value: object, what: str, alternative: str = "") -> str:
-    if isinstance(value, str):
-        return value
-    also = f" or {alternative}" if alternative else ""
-    _fail(f"{what} must be a str{also}, got {type(value).__name__}")
-
-
-def _split(text: str, what: str, shape: str) -> list[str]:
-    """Split ``text`` into its six colon-separated parts, checking those before the region."""
-    if not text:
-        _fail(f"{what} is empty; expected {shape}")
-    if text != text.strip():
-        _fail(f"{what} has leading or trailing whitespace: {_show(text)}")
-    parts = text.split(":", 5)
-    if parts[0] != "arn":
-        _fail(f"{what} must start with 'arn:', got {_show(text)}")
-    _check_partition(_part(parts, 1, text, shape))
-    service = _part(parts, 2, text, shape)
-    if service != "acm-pca":
-        _fail(f"service must be 'acm-pca', got {_show(service)}")
-    return parts
-
-
-def _part(parts: list[str], index: int, text: str, shape: str) -> str:
-    if index < len(parts):
-        return parts[index]
-    _fail(f"{_PARTS[index]} is missing: expected {shape}, got {_show(text)}")
-
-
-def _check_length(text: str, what: str) -> None:
-    if len(text) > MAX_ARN_LENGTH:
-        _fail(f"{what} must be at most {MAX_ARN_LENGTH} characters, got {len(text)}")
-
-
-def _check_partition(partition: str) -> None:
-    if partition not in _REGIONS:
-        known = ", ".join(PARTITION_REGION_PATTERNS)
-        _fail(f"partition must be one of {known}, got {_show(partition)}")
-
-
-def _check_region(partition: str, region: str) -> None:
-    if _REGIONS[partition].fullmatch(region):
-        return
-    if not region:
-        _fail("region is empty; a CA ARN names the CA's region, such as 'us-east-1'")
-    pattern = PARTITION_REGION_PATTERNS[partition]
-    hint = next((f" (a region of {p!r})" for p, rx in _REGIONS.items() if rx.fullmatch(region)), "")
-    _fail(f"region must match {pattern} in partition {partition!r}, got {_show(region)}{hint}")
-
-
-def _check_account(account: str) -> None:
-    if not _ACCOUNT.fullmatch(account):
-        _fail(f"account must be 12 digits, got {_show(account)}")
-
-
-def _check_ca_id(ca_id: str) -> None:
-    if _UUID.fullmatch(ca_id):
-        return
-    if _UUID.fullmatch(ca_id.lower()):
-        _fail(f"CA id must be a lowercase UUID, got {_show(ca_id)}")
-    _fail(f"CA id must be a lowercase UUID (8-4-4-4-12 hex digits), got {_show(ca_id)}")
-
-
-def _check_serial_hex(serial: str) -> None:
-    if not _HEX.fullmatch(serial):
-        if _HEX.fullmatch(serial.lower()):
-            _fail(f"serial must be lowercase hex, got {_show(serial)}")
-        _fail(f"serial must be lowercase hex digits (no colons, no '0x'), got {_show(serial)}")
-    if len(serial) > _MAX_SERIAL_DIGITS:
-        _fail(f"serial must be at most 40 hex digits (20 octets), got {len(serial)} digits")
-    if int(serial, 16) == 0:
-        _fail(f"serial must be positive, got {_show(serial)}")
-
-
-def _check_template_name(name: str) -> None:
-    if not _NAME.fullmatch(name):
-        _fail(
-            "template name must be 1-128 ASCII letters, digits and '_', starting with a letter, "
-            f"got {_show(name)}"
-        )
-    known = _BY_LOWER.get(name.lower(), name)
-    if known != name:
-        _fail(f"template name {name!r} must be spelled {known!r} (names are case-sensitive)")
-
-
-def _check_version(version: str) -> None:
-    if not _VERSION.fullmatch(version):
-        _fail(f"version must be 'V' and a number, such as 'V1', got {_show(version)}")
-
-
-def _check_types(obj: object, names: tuple[str, ...]) -> None:
-    for name in names:
-        value = getattr(obj, name)
-        if not isinstance(value, str):
-            _fail(f"{name.replace('_', ' ')} must be a str, got {type(value).__name__}")
-
-
-def _serial_order(serial_hex: str) -> tuple[int, int]:
-    return int(serial_hex, 16), len(serial_hex)  # then fewer leading zeros first
-
-
-def _version_order(version: str) -> int:
-    return int(version[1:])
 
 
 @attrs.frozen(order=True, repr=False)
@@ -214,12 +91,12 @@ class CertificateAuthorityArn:
     ca_id: str
 
     def __attrs_post_init__(self) -> None:
-        _check_types(self, ("partition", "region", "account", "ca_id"))
-        _check_partition(self.partition)
-        _check_region(self.partition, self.region)
-        _check_account(self.account)
-        _check_ca_id(self.ca_id)
-        _check_length(str(self), "CA ARN")
+        check_types(self, ("partition", "region", "account", "ca_id"))
+        check_partition(self.partition)
+        check_region(self.partition, self.region)
+        check_account(self.account)
+        check_ca_id(self.ca_id)
+        check_length(str(self), "CA ARN")
 
     @classmethod
     def parse(cls, text: object) -> CertificateAuthorityArn:
@@ -237,21 +114,21 @@ class CertificateAuthorityArn:
         if isinstance(text, CertificateAuthorityArn):
             return text
         if isinstance(text, CertificateArn):
-            _fail(
+            fail(
                 "CA ARN must be a str or CertificateAuthorityArn, got CertificateArn "
                 "(its CA is .certificate_authority_arn)"
             )
-        text = _require_str(text, "CA ARN", cls.__name__)
-        parts = _split(text, "CA ARN", _CA_SHAPE)
-        partition, region, account, resource = parts[1], *_ca_tail(parts, text, _CA_SHAPE)
-        ca_id, sep, rest = _ca_id_of(resource)
+        text = require_str(text, "CA ARN", cls.__name__)
+        parts = split(text, "CA ARN", CA_SHAPE)
+        partition, region, account, resource = parts[1], *ca_tail(parts, text, CA_SHAPE)
+        ca_id, sep, rest = ca_id_of(resource)
         if sep:
             hint = (
                 " (a certificate ARN? use CertificateArn.parse)"
                 if rest[:12] == "certificate/"
                 else ""
             )
-            _fail(f"a CA ARN ends at the CA id, got {_show(sep + rest)} after it{hint}")
+            fail(f"a CA ARN ends at the CA id, got {show(sep + rest)} after it{hint}")
         return cls(partition, region, account, ca_id)
 
     def certificate(self, serial: int) -> CertificateArn:
@@ -266,27 +143,6 @@ class CertificateAuthorityArn:
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}.parse({str(self)!r})"
-
-
-def _ca_tail(parts: list[str], text: str, shape: str) -> tuple[str, str, str]:
-    """Check region and account; return them and the resource."""
-    region = _part(parts, 3, text, shape)
-    _check_region(parts[1], region)
-    account = _part(parts, 4, text, shape)
-    _check_account(account)
-    return region, account, _part(parts, 5, text, shape)
-
-
-def _ca_id_of(resource: str) -> tuple[str, str, str]:
-    """Check ``certificate-authority/<id>`` and return ``(id, "/" or "", what follows)``."""
-    kind, sep, rest = resource.partition("/")
-    if kind != "certificate-authority":
-        _fail(f"resource type must be 'certificate-authority', got {_show(kind)}")
-    if not sep:
-        _fail("CA id is missing after 'certificate-authority/'")
-    ca_id, sep, rest = rest.partition("/")
-    _check_ca_id(ca_id)
-    return ca_id, sep, rest
 
 
 def _coerce_ca(value: object) -> CertificateAuthorityArn:
@@ -309,12 +165,12 @@ class CertificateArn:
     """
 
     certificate_authority_arn: CertificateAuthorityArn = attrs.field(converter=_coerce_ca)
-    serial_hex: str = attrs.field(order=_serial_order)
+    serial_hex: str = attrs.field(order=serial_order)
 
     def __attrs_post_init__(self) -> None:
-        _check_types(self, ("serial_hex",))
-        _check_serial_hex(self.serial_hex)
-        _check_length(str(self), "certificate ARN")
+        check_types(self, ("serial_hex",))
+        check_serial_hex(self.serial_hex)
+        check_length(str(self), "certificate ARN")
 
     @classmethod
     def parse(cls, text: object) -> CertificateArn:
@@ -331,21 +187,21 @@ class CertificateArn:
         """
         if isinstance(text, CertificateArn):
             return text
-        text = _require_str(text, "certificate ARN", cls.__name__)
-        parts = _split(text, "certificate ARN", _CERT_SHAPE)
-        partition, region, account, resource = parts[1], *_ca_tail(parts, text, _CERT_SHAPE)
-        ca_id, sep, rest = _ca_id_of(resource)
+        text = require_str(text, "certificate ARN", cls.__name__)
+        parts = split(text, "certificate ARN", CERT_SHAPE)
+        partition, region, account, resource = parts[1], *ca_tail(parts, text, CERT_SHAPE)
+        ca_id, sep, rest = ca_id_of(resource)
         if not sep:
-            _fail(
+            fail(
                 "resource type 'certificate' is missing after the CA id (a CA ARN? use "
                 "CertificateAuthorityArn.parse)"
             )
         kind, sep, serial = rest.partition("/")
         if kind != "certificate":
-            _fail(f"resource type after the CA id must be 'certificate', got {_show(kind)}")
+            fail(f"resource type after the CA id must be 'certificate', got {show(kind)}")
         if not sep or not serial:
-            _fail("serial is missing after '/certificate/'")
-        _check_serial_hex(serial)
+            fail("serial is missing after '/certificate/'")
+        check_serial_hex(serial)
         return cls(CertificateAuthorityArn(partition, region, account, ca_id), serial)
 
     @classmethod
@@ -362,9 +218,9 @@ class CertificateArn:
         ca = CertificateAuthorityArn.parse(ca_arn)
         given: object = serial
         if not isinstance(given, int) or isinstance(given, bool):
-            _fail(f"serial must be an int, got {type(given).__name__}")
-        if not 0 < serial < 1 << (4 * _MAX_SERIAL_DIGITS):
-            _fail(f"serial must be between 1 and 2**160 - 1, got {describe(serial)}")
+            fail(f"serial must be an int, got {type(given).__name__}")
+        if not 0 < serial < 1 << (4 * MAX_SERIAL_DIGITS):
+            fail(f"serial must be between 1 and 2**160 - 1, got {describe(serial)}")
         return cls(ca, format(serial, "x"))
 
     @property
@@ -430,14 +286,14 @@ class TemplateArn:
 
     partition: str
     name: str
-    version: str = attrs.field(default="V1", order=_version_order)
+    version: str = attrs.field(default="V1", order=version_order)
 
     def __attrs_post_init__(self) -> None:
-        _check_types(self, ("partition", "name", "version"))
-        _check_partition(self.partition)
-        _check_template_name(self.name)
-        _check_version(self.version)
-        _check_length(str(self), "template ARN")
+        check_types(self, ("partition", "name", "version"))
+        check_partition(self.partition)
+        check_template_name(self.name)
+        check_version(self.version)
+        check_length(str(self), "template ARN")
 
     @classmethod
     def parse(cls, text: object) -> TemplateArn:
@@ -454,20 +310,20 @@ class TemplateArn:
         """
         if isinstance(text, TemplateArn):
             return text
-        text = _require_str(text, "template ARN", cls.__name__)
-        parts = _split(text, "template ARN", _TEMPLATE_SHAPE)
+        text = require_str(text, "template ARN", cls.__name__)
+        parts = split(text, "template ARN", TEMPLATE_SHAPE)
         for index in (3, 4):
-            value = _part(parts, index, text, _TEMPLATE_SHAPE)
+            value = part(parts, index, text, TEMPLATE_SHAPE)
             if value:
-                _fail(f"{_PARTS[index]} must be empty in a template ARN, got {_show(value)}")
-        kind, sep, rest = _part(parts, 5, text, _TEMPLATE_SHAPE).partition("/")
+                fail(f"{PARTS[index]} must be empty in a template ARN, got {show(value)}")
+        kind, sep, rest = part(parts, 5, text, TEMPLATE_SHAPE).partition("/")
         if kind != "template":
-            _fail(f"resource type must be 'template', got {_show(kind)}")
+            fail(f"resource type must be 'template', got {show(kind)}")
         name, sep, version = rest.partition("/")
-        _check_template_name(name)
+        check_template_name(name)
         if not sep:
-            _fail(f"version is missing after the template name: expected {_TEMPLATE_SHAPE}")
-        _check_version(version)
+            fail(f"version is missing after the template name: expected {TEMPLATE_SHAPE}")
+        check_version(version)
         return cls(parts[1], name, version)
 
     @classmethod
@@ -481,10 +337,10 @@ class TemplateArn:
         Raises:
             InvalidArnError: the name, version or partition is malformed.
         """
-        name = _require_str(name, "template name")
-        partition = _require_str(partition, "partition")
+        name = require_str(name, "template name")
+        partition = require_str(partition, "partition")
         if name.startswith("arn:"):
-            _fail("TemplateArn.of takes a template name; read an ARN with TemplateArn.parse")
+            fail("TemplateArn.of takes a template name; read an ARN with TemplateArn.parse")
         base, sep, version = name.partition("/")
         return cls(partition, base, version if sep else "V1")
 

@@ -500,9 +500,9 @@ def test_module_examples() -> None:
     """The examples in the modules' docstrings run as written."""
     import doctest
 
-    from acmpca_issue import _arn, _templates
+    from acmpca_issue import _arn, _arn_parts, _templates
 
-    for module in (_arn, _templates):
+    for module in (_arn, _arn_parts, _templates):
         result = doctest.testmod(module)
         assert result.attempted > 0
         assert result.failed == 0

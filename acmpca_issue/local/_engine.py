@@ -508,7 +508,13 @@ class Engine:
             )
             for extension in extensions:
                 builder = builder.add_extension(extension.value, extension.critical)
-            certificate = sign(builder, ca.key, algorithm)
+            try:
+                certificate = sign(builder, ca.key, algorithm)
+            except ValueError as error:
+                # A value the checks above let through but X.509 cannot encode.
+                raise _fail(
+                    "InvalidArgsException", f"The certificate cannot be encoded: {error}"
+                ) from None
             chain = ca.issuing_chain_pem() if ca.certificate is not None else ""
             record = CertificateRecord(arn, ca.arn, serial, moment, pem(certificate), chain)
         self._certificates[(ca.arn, serial)] = record

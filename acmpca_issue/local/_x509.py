@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -52,6 +53,17 @@ _SUBJECT_OIDS: tuple[tuple[str, ObjectIdentifier], ...] = (
     ("pseudonym", NameOID.PSEUDONYM),
     ("generation_qualifier", NameOID.GENERATION_QUALIFIER),
 )
+
+# Attribute types X.509 encodes as PrintableString, and the characters that allows.
+_PRINTABLE_OIDS = frozenset(
+    {
+        NameOID.COUNTRY_NAME,
+        NameOID.JURISDICTION_COUNTRY_NAME,
+        NameOID.SERIAL_NUMBER,
+        NameOID.DN_QUALIFIER,
+    }
+)
+_PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]*\Z")
 
 _EKU_OIDS: dict[ExtendedKeyUsageType, ObjectIdentifier] = {
     usage: ObjectIdentifier(usage.dotted_string) for usage in ExtendedKeyUsageType
@@ -160,6 +172,15 @@ def subject_name(subject: Subject) -> x509.Name:
             )
     except ValueError as error:
         raise LocalServiceError(_INVALID_ARGS, f"Invalid subject: {error}") from None
+    for attribute in attributes:
+        # Custom attributes may name a PrintableString type with any text; cryptography
+        # would only refuse it when signing.
+        if attribute.oid in _PRINTABLE_OIDS and not _PRINTABLE.match(str(attribute.value)):
+            raise LocalServiceError(
+                _INVALID_ARGS,
+                f"Invalid subject: {attribute.oid.dotted_string} must be a PrintableString "
+                f"(letters, digits, space and '()+,-./:=?), got {attribute.value!r}.",
+            )
     return x509.Name(attributes)
 
 
@@ -212,6 +233,12 @@ def _policies(extensions: Extensions) -> x509.CertificatePolicies:
     policies = []
     for policy in extensions.certificate_policies or ():
         qualifiers = [info.qualifier.cps_uri for info in policy.policy_qualifiers or ()]
+        for uri in qualifiers:
+            if not uri.isascii():
+                # A CPS URI is an IA5String; cryptography would only fail when signing.
+                raise LocalServiceError(
+                    _INVALID_ARGS, f"Invalid CpsUri {uri!r}: it must be ASCII (IA5String)."
+                )
         policies.append(
             x509.PolicyInformation(ObjectIdentifier(policy.cert_policy_id), qualifiers or None)
         )

@@ -411,6 +411,45 @@ class TestPassthrough:
                 {"Extensions": {"SubjectAlternativeNames": [{"DnsName": "bücher.example"}]}},
                 "Invalid general name",
             ),
+            (
+                {
+                    "Subject": {
+                        "CustomAttributes": [{"ObjectIdentifier": "2.5.4.5", "Value": "a_b"}]
+                    }
+                },
+                "2.5.4.5 must be a PrintableString",
+            ),
+            (
+                {
+                    "Extensions": {
+                        "SubjectAlternativeNames": [
+                            {
+                                "DirectoryName": {
+                                    "CustomAttributes": [
+                                        {"ObjectIdentifier": "2.5.4.46", "Value": "é"}
+                                    ]
+                                }
+                            }
+                        ]
+                    }
+                },
+                "2.5.4.46 must be a PrintableString",
+            ),
+            (
+                {
+                    "Extensions": {
+                        "CertificatePolicies": [
+                            {
+                                "CertPolicyId": "1.2.3",
+                                "PolicyQualifiers": [
+                                    {"PolicyQualifierId": "CPS", "Qualifier": {"CpsUri": "é"}}
+                                ],
+                            }
+                        ]
+                    }
+                },
+                "must be ASCII",
+            ),
         ],
     )
     def test_invalid_passthrough(
@@ -425,3 +464,43 @@ class TestPassthrough:
             pca.engine.handle("IssueCertificate", params)
         assert caught.value.code == "InvalidArgsException"
         assert words in caught.value.message
+
+
+def test_ca_subject_must_be_encodable(world: tuple[LocalPrivateCA, FakeClock, str]) -> None:
+    """A CA subject X.509 cannot encode is refused at creation, not when the CA first signs."""
+    pca, _, _ = world
+    subject = {"CustomAttributes": [{"ObjectIdentifier": "2.5.4.6", "Value": "u_"}]}
+    with pytest.raises(LocalServiceError) as caught:
+        pca.engine.handle(
+            "CreateCertificateAuthority",
+            {
+                "CertificateAuthorityConfiguration": {
+                    "KeyAlgorithm": "EC_prime256v1",
+                    "SigningAlgorithm": "SHA256WITHECDSA",
+                    "Subject": subject,
+                },
+                "CertificateAuthorityType": "ROOT",
+            },
+        )
+    assert caught.value.code == "InvalidArgsException"
+    assert "2.5.4.6 must be a PrintableString" in caught.value.message
+
+
+def test_unencodable_certificate_is_invalid_args(
+    world: tuple[LocalPrivateCA, FakeClock, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whatever X.509 cannot encode still ends as InvalidArgsException, not InternalFailure."""
+    from acmpca_issue.local import _engine
+
+    pca, _, ca = world
+
+    def refuse(*args: object) -> None:
+        raise ValueError("Qualifier must be an ASCII-string.")
+
+    monkeypatch.setattr(_engine, "sign", refuse)
+    with pytest.raises(LocalServiceError) as caught:
+        pca.engine.handle("IssueCertificate", issue_params(ca))
+    assert caught.value.code == "InvalidArgsException"
+    assert caught.value.message == (
+        "The certificate cannot be encoded: Qualifier must be an ASCII-string."
+    )

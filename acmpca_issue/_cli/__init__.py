@@ -103,9 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns:
         The exit status: 0 success, 1 failed call, 2 bad usage or input, 130 interrupted.
     """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    split = _split_by_a_space(arguments)
+    if split is not None:
+        print(f"{PROG}: error: {split}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        args = parser.parse_args(arguments)
     except SystemExit as exit_:  # --help, or a usage error printed by argparse
         return _exit_code(exit_.code)
     debug = bool(getattr(args, "debug", False))
@@ -123,6 +128,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in lines:
             print(line, file=sys.stderr)
         return status
+
+
+_STRUCTURE_OPTIONS = ("--validity", "--validity-not-before", "--api-passthrough")
+
+
+def _split_by_a_space(argv: list[str]) -> str | None:
+    """The AWS CLI trap ``--validity Value=365, Type=DAYS``: a space after a comma makes the rest
+    a separate argument. Returns the line explaining it, or None."""
+    if "issue-certificate" not in argv:
+        return None
+    for index, argument in enumerate(argv):
+        option, equals, value = argument.partition("=")
+        if option not in _STRUCTURE_OPTIONS:
+            continue
+        following = index + 1
+        if not equals:
+            if following >= len(argv):
+                continue
+            value = argv[following]
+            following += 1
+        if value.rstrip().endswith(",") and following < len(argv):
+            rest = argv[following]
+            if not rest.startswith("-"):
+                return (
+                    f"{option}: {value!r} ends with a comma and {rest!r} became a separate "
+                    "argument: the shell splits a value at a space after a comma; write "
+                    f"{value.rstrip()}{rest} or quote the whole value"
+                )
+    return None
 
 
 def _exit_code(code: Any) -> int:

@@ -203,6 +203,48 @@ class TestStructureOptions:
             "Value, Type",
         ]
 
+    @pytest.mark.parametrize(
+        "argv",
+        [
+            ["--validity", "Value=365,", "Type=DAYS"],
+            ["--validity=Value=365, ", "Type=DAYS"],
+            ["--validity", "Value=365,", "Type=DAYS", "--dry-run"],
+        ],
+    )
+    def test_space_after_a_comma(
+        self, run: Any, csr_file: Path, recorder: Any, argv: list[str]
+    ) -> None:
+        """`Value=365, Type=DAYS` unquoted (two shell words) is explained in one line."""
+        result = run(
+            "issue-certificate",
+            *REQUEST,
+            "--csr",
+            str(csr_file),
+            "--endpoint-url",
+            recorder.url,
+            *argv,
+        )
+        assert result.status == 2
+        value = argv[0].partition("=")[2] or argv[1]
+        assert result.err == (
+            f"acmpca-issue: error: --validity: {value!r} ends with a comma and 'Type=DAYS' "
+            "became a separate argument: the shell splits a value at a space after a comma; "
+            "write Value=365,Type=DAYS or quote the whole value\n"
+        )
+        assert recorder.requests == []
+
+    def test_comma_at_the_end_alone(self, run: Any, csr_file: Path) -> None:
+        """A trailing comma with nothing after it is a shorthand syntax error as usual."""
+        result = dry(run, "--csr", str(csr_file), "--validity", "Value=1,Type=DAYS,")
+        assert result.status == 2
+        assert result.err.startswith("acmpca-issue: error: --validity: expected")
+        other = run("parse-arn", "--validity", "x,", "y")
+        assert other.status == 2
+        assert "unrecognized arguments" in other.err
+        last = run("issue-certificate", "--validity")
+        assert last.status == 2
+        assert "argument --validity: expected one argument" in last.err
+
     def test_invalid_json(self, run: Any, csr_file: Path) -> None:
         """JSON needs double quotes, as in the AWS CLI."""
         result = dry(run, "--csr", str(csr_file), "--validity", "{'Value': 1}")

@@ -426,3 +426,54 @@ class TestLoadStructure:
         """Only text is accepted."""
         with pytest.raises(InvalidRequestError, match="must be text"):
             load_structure(None, "Validity")  # type: ignore[arg-type]
+
+
+STRUCTURE_WORDS = st.sampled_from(
+    [
+        *"ab=,[]{}'\"\\ 1-",
+        "Value",
+        "Type",
+        "DAYS",
+        "Subject",
+        "Extensions",
+        "CommonName",
+        "KeyUsage",
+        "SubjectAlternativeNames",
+        "DnsName",
+        "DigitalSignature",
+        "true",
+        "CustomExtensions",
+        "Critical",
+        "DirectoryName",
+        "CustomAttributes",
+        '{"',
+        '":',
+        "null",
+        "[1]",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(STRUCTURE_WORDS, max_size=25).map("".join),
+    st.sampled_from(["Validity", "ApiPassthrough"]),
+)
+def test_fuzz_structure_to_model_only_our_errors(text: str, shape: str) -> None:
+    """Shorthand or JSON near the real member names, read and then given to the request model
+    as --validity and --api-passthrough are: a value or InvalidRequestError, nothing else."""
+    from acmpca_issue._passthrough import ApiPassthrough
+    from acmpca_issue._validity import Validity
+
+    problems: tuple[object, ...] = ()
+    try:
+        value = load_structure(text, shape)
+        if shape == "Validity":
+            validity = Validity.from_api(value)
+            assert Validity.from_api(validity.to_api()) == validity
+        else:
+            passthrough = ApiPassthrough.from_api(value)
+            assert ApiPassthrough.from_api(passthrough.to_api()) == passthrough
+    except InvalidRequestError as error:
+        problems = error.problems
+        assert problems, text

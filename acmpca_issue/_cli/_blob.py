@@ -20,6 +20,7 @@ from acmpca_issue._cli._output import UsageError
 __all__ = ["read_csr", "read_option"]
 
 _PREFIXES = ("file://", "fileb://")
+_BASE64 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=")
 
 
 def _path_of(value: str, prefix: str) -> str:
@@ -69,8 +70,8 @@ def read_csr(value: str, option: str, *, stdin: BinaryIO) -> bytes:
         return value.encode("utf-8")
     if os.path.exists(value):
         return _read(value, option, repr(value))
-    if len(value) > 100 and ("\n" in value or not any(char.isspace() for char in value)):
-        # Not a file and long: most likely base64 text, which load_csr recognises and explains.
+    if len(value) > 100 and ("\n" in value or _BASE64.issuperset(value)):
+        # Not a file, and text or base64: load_csr recognises base64 and explains it.
         return value.encode("utf-8")
     raise UsageError(
         f"{option}: no such file {value!r}; give file://PATH, fileb://PATH, a path, - for "

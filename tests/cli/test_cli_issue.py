@@ -132,6 +132,13 @@ class TestCsrForms:
             "fileb://PATH, a path, - for standard input, or the PEM text\n"
         )
 
+    def test_missing_long_path(self, run: Any, tmp_path: Path) -> None:
+        """A long path that does not exist is named as a missing file, not as a bad CSR."""
+        path = str(tmp_path / ("d" * 60) / ("c" * 60)) + ".csr"
+        result = dry(run, "--csr", path)
+        assert result.status == 2
+        assert result.err.startswith(f"acmpca-issue: error: --csr: no such file {path!r}")
+
     def test_missing_file_url(self, run: Any, tmp_path: Path) -> None:
         """An unreadable file:// names the file and why."""
         result = dry(run, "--csr", f"file://{tmp_path}/missing.pem")

@@ -27,11 +27,9 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
-from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn, TemplateArn
-from acmpca_issue._csr_load import load_csr
-from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm, ValidityType
-from acmpca_issue._passthrough import ApiPassthrough, Subject
-from acmpca_issue._validity import Validity
+from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
+from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm
+from acmpca_issue._passthrough import Subject
 from acmpca_issue.exceptions import InvalidRequestError
 from acmpca_issue.local._ca import (
     CaRecord,
@@ -41,11 +39,28 @@ from acmpca_issue.local._ca import (
     pem,
     sign,
 )
+from acmpca_issue.local._issuing import (
+    BACKDATE,
+    SHORT_LIVED_MAX,
+    make_certificate,
+    passthrough_of,
+    service_csr,
+    template_of,
+    validity_window,
+)
 from acmpca_issue.local._protocol import LocalServiceError, current_region
 from acmpca_issue.local._ratelimit import RateLimiter
-from acmpca_issue.local._x509 import certificate_extensions, subject_name, template_profile
+from acmpca_issue.local._x509 import subject_name, template_profile
 
-__all__ = ["DEFAULT_ACCOUNT", "IDEMPOTENCY_WINDOW", "CertificateRecord", "Engine", "Store"]
+__all__ = [
+    "BACKDATE",
+    "DEFAULT_ACCOUNT",
+    "IDEMPOTENCY_WINDOW",
+    "SHORT_LIVED_MAX",
+    "CertificateRecord",
+    "Engine",
+    "Store",
+]
 
 #: The account that owns the local CAs unless told otherwise.
 DEFAULT_ACCOUNT = "123456789012"
@@ -53,10 +68,6 @@ DEFAULT_ACCOUNT = "123456789012"
 IDEMPOTENCY_WINDOW = timedelta(minutes=5)
 #: Expired idempotency tokens are dropped once this many are remembered.
 TOKEN_PRUNE_SIZE = 10_000
-#: How far the default NotBefore is set back from the time of issuance.
-BACKDATE = timedelta(minutes=60)
-#: The longest validity a SHORT_LIVED_CERTIFICATE CA issues.
-SHORT_LIVED_MAX = timedelta(days=7)
 
 _NOT_ISSUING = "The certificate authority is not in a valid state for issuing certificates."
 _STATUSES_SETTABLE = ("ACTIVE", "DISABLED")
@@ -452,7 +463,7 @@ class Engine:
         self, params: dict[str, Any], region: str, internal: bool
     ) -> dict[str, Any]:
         ca = self._ca(params["CertificateAuthorityArn"], region)
-        template = _template(params.get("TemplateArn"))
+        template = template_of(params.get("TemplateArn"))
         template_profile(template)  # an unknown template fails before anything else
         root_self_issue = ca.ca_type == "ROOT" and template.is_root
         status = self._status(ca)
@@ -460,18 +471,13 @@ class Engine:
             raise _fail("InvalidStateException", _NOT_ISSUING)
         algorithm = SigningAlgorithm(params["SigningAlgorithm"])
         check_signing_algorithm(ca.key_algorithm, algorithm)
-        csr = _service_csr(params["Csr"])
-        passthrough = None
-        if template.accepts_api_passthrough and params.get("ApiPassthrough") is not None:
-            try:
-                passthrough = ApiPassthrough.from_api(params["ApiPassthrough"])
-            except InvalidRequestError as error:
-                raise _fail("InvalidArgsException", f"Invalid ApiPassthrough: {error}") from None
+        csr = service_csr(params["Csr"])
+        passthrough = passthrough_of(params, template)
         # The certificate's times are whole seconds; the issue delay and the idempotency
         # window count from the exact moment of issuance.
         moment = self.now()
         now = moment.replace(microsecond=0)
-        not_before, not_after = self._validity(
+        not_before, not_after = validity_window(
             params, ca, now, exempt=root_self_issue, ca_certificate=template.is_ca
         )
         token = params.get("IdempotencyToken")
@@ -486,35 +492,16 @@ class Engine:
             self._fail_next -= 1
             record = CertificateRecord(arn, ca.arn, serial, moment, "", "", failed=True)
         else:
-            subject = csr.subject
-            if passthrough is not None and passthrough.subject is not None:
-                subject = subject_name(passthrough.subject)
-            issuer = ca.certificate.subject if ca.certificate is not None else ca.subject_name
-            builder = (
-                x509.CertificateBuilder()
-                .subject_name(subject)
-                .issuer_name(issuer)
-                .public_key(csr.public_key())
-                .serial_number(serial)
-                .not_valid_before(not_before)
-                .not_valid_after(not_after)
-            )
-            extensions = certificate_extensions(
-                template,
+            certificate = make_certificate(
+                ca,
                 csr,
-                api=passthrough.extensions if passthrough is not None else None,
-                subject_key=csr.public_key(),
-                issuer_key=ca.key.public_key(),
+                template,
+                passthrough,
+                serial=serial,
+                not_before=not_before,
+                not_after=not_after,
+                algorithm=algorithm,
             )
-            for extension in extensions:
-                builder = builder.add_extension(extension.value, extension.critical)
-            try:
-                certificate = sign(builder, ca.key, algorithm)
-            except ValueError as error:
-                # A value the checks above let through but X.509 cannot encode.
-                raise _fail(
-                    "InvalidArgsException", f"The certificate cannot be encoded: {error}"
-                ) from None
             chain = ca.issuing_chain_pem() if ca.certificate is not None else ""
             record = CertificateRecord(arn, ca.arn, serial, moment, pem(certificate), chain)
         self._certificates[(ca.arn, serial)] = record
@@ -528,73 +515,6 @@ class Engine:
             serial = (1 << 124) + secrets.randbelow((1 << 128) - (1 << 124))
             if (ca_arn, serial) not in self._certificates:
                 return serial
-
-    def _validity(
-        self,
-        params: dict[str, Any],
-        ca: CaRecord,
-        now: datetime,
-        *,
-        exempt: bool,
-        ca_certificate: bool,
-    ) -> tuple[datetime, datetime]:
-        try:
-            not_after = Validity.from_api(params["Validity"]).not_after(now)
-        except InvalidRequestError as error:
-            raise _fail("InvalidArgsException", f"Invalid Validity: {error}") from None
-        not_before = now - BACKDATE
-        raw_before = params.get("ValidityNotBefore")
-        if raw_before is not None:
-            try:
-                before = Validity.from_api(raw_before)
-            except InvalidRequestError as error:
-                raise _fail("InvalidArgsException", f"Invalid ValidityNotBefore: {error}") from None
-            if before.type is not ValidityType.ABSOLUTE:
-                raise _fail(
-                    "InvalidArgsException",
-                    f"ValidityNotBefore must have Type ABSOLUTE, got {before.type.value}.",
-                )
-            not_before = before.not_after(now)
-        if not_after <= now:
-            raise _fail(
-                "ValidationException",
-                f"The validity end {not_after:%Y-%m-%dT%H:%M:%SZ} is not in the future.",
-            )
-        if not_before >= not_after:
-            raise _fail(
-                "ValidationException",
-                f"ValidityNotBefore {not_before:%Y-%m-%dT%H:%M:%SZ} must be earlier than the "
-                f"validity end {not_after:%Y-%m-%dT%H:%M:%SZ}.",
-            )
-        if exempt:
-            return not_before, not_after
-        # A CA certificate must end strictly before its issuer does; any other certificate
-        # may end exactly when the CA does.
-        if (
-            ca_certificate
-            and ca.certificate is not None
-            and not_after >= ca.certificate.not_valid_after_utc
-        ):
-            raise _fail(
-                "ValidationException",
-                "The validity of a CA certificate must end before the issuing certificate "
-                f"authority's: {not_after:%Y-%m-%dT%H:%M:%SZ} is not before the CA's NotAfter "
-                f"{ca.certificate.not_valid_after_utc:%Y-%m-%dT%H:%M:%SZ}.",
-            )
-        if ca.certificate is not None and not_after > ca.certificate.not_valid_after_utc:
-            raise _fail(
-                "ValidationException",
-                "The certificate validity specified exceeds the certificate authority validity: "
-                f"{not_after:%Y-%m-%dT%H:%M:%SZ} is after the CA's NotAfter "
-                f"{ca.certificate.not_valid_after_utc:%Y-%m-%dT%H:%M:%SZ}.",
-            )
-        if ca.usage_mode == "SHORT_LIVED_CERTIFICATE" and not_after - now > SHORT_LIVED_MAX:
-            raise _fail(
-                "ValidationException",
-                "A CA in SHORT_LIVED_CERTIFICATE mode issues certificates valid for at most "
-                f"7 days; the requested validity ends {not_after:%Y-%m-%dT%H:%M:%SZ}.",
-            )
-        return not_before, not_after
 
     # GetCertificate and RevokeCertificate ------------------------------------------------------
 
@@ -667,43 +587,6 @@ class Engine:
         if self._store is not None:
             self._store.certificate_revoked(record)
         return {}
-
-
-_PEM_BEGIN = b"-----BEGIN CERTIFICATE REQUEST-----"
-_PEM_END = b"-----END CERTIFICATE REQUEST-----"
-
-
-def _service_csr(data: bytes | str) -> x509.CertificateSigningRequest:
-    """The CSR of an IssueCertificate call, read as strictly as the service reads it.
-
-    The service takes exactly one PEM block with the ``CERTIFICATE REQUEST`` label: DER bytes,
-    a ``NEW CERTIFICATE REQUEST`` label (Windows output) or text around the block are
-    MalformedCSRException there, though :func:`~acmpca_issue.load_csr` repairs them on the
-    client side. Then the same rules as ``load_csr`` apply (signature, key type, names, size).
-    """
-    text = (data.encode() if isinstance(data, str) else bytes(data)).strip()
-    if (
-        not (text.startswith(_PEM_BEGIN) and text.endswith(_PEM_END))
-        or text.count(b"-----BEGIN") != 1
-    ):
-        raise _fail(
-            "MalformedCSRException",
-            "The CSR must be exactly one PEM block from -----BEGIN CERTIFICATE REQUEST----- to "
-            "-----END CERTIFICATE REQUEST----- (not DER, not a NEW CERTIFICATE REQUEST label).",
-        )
-    try:
-        return load_csr(text)
-    except InvalidRequestError as error:
-        raise _fail("MalformedCSRException", str(error)) from None
-
-
-def _template(text: object) -> TemplateArn:
-    if text is None:
-        return TemplateArn.of("EndEntityCertificate")
-    try:
-        return TemplateArn.parse(text)
-    except InvalidRequestError as error:
-        raise _fail("InvalidArnException", f"Invalid template ARN: {error}") from None
 
 
 def _load_certificates(data: bytes | str, member: str) -> list[x509.Certificate]:

@@ -490,14 +490,14 @@ def test_unencodable_certificate_is_invalid_args(
     world: tuple[LocalPrivateCA, FakeClock, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Whatever X.509 cannot encode still ends as InvalidArgsException, not InternalFailure."""
-    from acmpca_issue.local import _engine
+    from acmpca_issue.local import _issuing
 
     pca, _, ca = world
 
     def refuse(*args: object) -> None:
         raise ValueError("Qualifier must be an ASCII-string.")
 
-    monkeypatch.setattr(_engine, "sign", refuse)
+    monkeypatch.setattr(_issuing, "sign", refuse)
     with pytest.raises(LocalServiceError) as caught:
         pca.engine.handle("IssueCertificate", issue_params(ca))
     assert caught.value.code == "InvalidArgsException"

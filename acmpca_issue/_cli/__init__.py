@@ -74,26 +74,38 @@ def _error_lines(error: BaseException, command: str) -> tuple[int, list[str]]:
         )
         if error.hint:
             line = f"{line} ({error.hint})"
-        return EXIT_FAILED, [line, *_issued_arn(error)]
+        return EXIT_FAILED, [line, *_issued_arn(error, command)]
     if isinstance(error, IssuanceTimeoutError):
+        # The library's advice is for Python callers; a command line gets a command instead.
+        text = " ".join(str(error).split()).removesuffix(_LIBRARY_ADVICE)
+        if command == "get-certificate":
+            text = text.replace(" was issued but not ready ", " was not ready ")
+            return EXIT_FAILED, [
+                f"{PROG}: error: {text}; try again later or with a longer --wait-timeout"
+            ]
         return EXIT_FAILED, [
-            f"{PROG}: error: {error}; fetch it later with: {PROG} get-certificate "
+            f"{PROG}: error: {text}; fetch it later with: {PROG} get-certificate "
             f"--certificate-arn {error.certificate_arn}"
         ]
     if isinstance(error, AcmPcaIssueError):
-        return EXIT_FAILED, [f"{PROG}: error: {' '.join(str(error).split())}", *_issued_arn(error)]
+        return EXIT_FAILED, [
+            f"{PROG}: error: {' '.join(str(error).split())}",
+            *_issued_arn(error, command),
+        ]
     if isinstance(error, WriteError):
         return EXIT_FAILED, [f"{PROG}: error: {' '.join(str(error).split())}"]
     raise error
 
 
-def _issued_arn(error: AcmPcaIssueError) -> list[str]:
-    """A line naming the certificate when the error came after it was issued."""
-    if error.certificate_arn is None:
+def _issued_arn(error: AcmPcaIssueError, command: str) -> list[str]:
+    """A line naming the certificate when the error came after issue-certificate issued it
+    (get-certificate was given the ARN, and cannot tell whether it was ever issued)."""
+    if error.certificate_arn is None or command != "issue-certificate":
         return []
     return [f"{PROG}: the certificate was issued: {error.certificate_arn}"]
 
 
+_LIBRARY_ADVICE = "; resume with Issuer.get_certificate(error.certificate_arn)"
 _OPERATIONS = {"issue-certificate": "IssueCertificate", "get-certificate": "GetCertificate"}
 
 

@@ -138,6 +138,26 @@ class TestGetCertificate:
         )
         assert result.status == 1
         assert "when calling the GetCertificate operation" in result.err
+        assert result.err.count("\n") == 1  # not "the certificate was issued"
+
+    def test_unreachable_is_one_line(self, run: Any) -> None:
+        """Unreachable until the deadline: one line, without claiming the certificate was
+        issued or suggesting the command that just failed."""
+        result = run(
+            "get-certificate",
+            "--certificate-arn",
+            CERT_ARN,
+            "--endpoint-url",
+            "http://127.0.0.1:1",
+            "--wait-timeout",
+            "0.5",
+        )
+        assert result.status == 1
+        assert result.err == (
+            f"acmpca-issue: error: certificate {CERT_ARN} was not ready after 0.5 s (last "
+            "answer: GetCertificate: EndpointConnectionError: Could not connect to the endpoint "
+            'URL: "http://127.0.0.1:1/"); try again later or with a longer --wait-timeout\n'
+        )
 
 
 class TestCreateCsr:

@@ -743,9 +743,14 @@ class TestWithLocalCa:
             slow = SimpleNamespace(ca_arn=ca_arn, endpoint_url=server.endpoint_url)
             result = run(*self.args(slow, csr_file, "--wait", "--wait-timeout", "0.3"))
         assert result.status == 1
-        assert "fetch it later with: acmpca-issue get-certificate --certificate-arn arn:" in (
-            result.err
+        (line,) = result.err.splitlines()
+        assert line.startswith("acmpca-issue: error: certificate arn:")
+        assert " was issued but not ready after 0.3 s (last answer: " in line
+        assert line.endswith(
+            "; fetch it later with: acmpca-issue get-certificate --certificate-arn "
+            f"{line.split()[3]}"
         )
+        assert "Issuer.get_certificate" not in line
 
 
 class TestInterruptsAndDebug:

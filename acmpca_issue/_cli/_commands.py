@@ -71,6 +71,11 @@ def create_csr(args: argparse.Namespace, *, stdout: TextIO) -> int:
     from acmpca_issue.exceptions import InvalidRequestError
 
     query = compile_query(getattr(args, "query", None))
+    if not args.identities and args.common_name is None:
+        raise UsageError(
+            "give at least one IDENTITY or --common-name: Private CA rejects a CSR with neither "
+            "a subject nor a subject alternative name"
+        )
     try:
         bundle = build_csr(
             *args.identities, key_algorithm=args.key_algorithm, common_name=args.common_name

@@ -204,7 +204,11 @@ class TestCreateCsr:
         [
             (["--key-algorithm", "RSA_1024", "a.example"], "--key-algorithm: "),
             (["bad name!"], "IDENTITY: [0]: "),
-            ([], "IDENTITY: "),
+            (
+                [],
+                "give at least one IDENTITY or --common-name: Private CA rejects a CSR with "
+                "neither a subject nor a subject alternative name\n",
+            ),
             (["--common-name", "x" * 65], "--common-name: "),
         ],
     )

@@ -28,6 +28,7 @@ from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm, coerce_enum
 from acmpca_issue.exceptions import InvalidRequestError, InvalidStateError, service_error_class
 from acmpca_issue.local._engine import DEFAULT_ACCOUNT, Engine
+from acmpca_issue.local._issuing import SHORT_LIVED_MAX
 from acmpca_issue.local._protocol import LocalServiceError
 
 if TYPE_CHECKING:
@@ -207,8 +208,9 @@ class LocalPrivateCA:
     ) -> CertificateAuthorityArn:
         """Create a subordinate CA signed by ``parent_arn`` and make it ACTIVE.
 
-        Its certificate (5 years, ending at the latest one second before the parent's
-        NotAfter, since a CA certificate must end before its issuer) uses the
+        Its certificate (5 years, or 7 days under a SHORT_LIVED_CERTIFICATE parent, ending at
+        the latest one second before the parent's NotAfter, since a CA certificate must end
+        before its issuer) uses the
         ``SubordinateCACertificate_PathLen<path_length>`` template, and its chain holds the
         parent's certificate and the parent's own chain, up to the root.
 
@@ -264,6 +266,9 @@ class LocalPrivateCA:
         )
         now = self._engine.now().replace(microsecond=0)
         end = now.replace(year=now.year + _SUBORDINATE_YEARS, day=min(now.day, 28))
+        if parent_ca["UsageMode"] == "SHORT_LIVED_CERTIFICATE":
+            # A short-lived CA issues nothing longer than 7 days, CA certificates included.
+            end = min(end, now + SHORT_LIVED_MAX)
         parent_end = parent_ca.get("NotAfter")
         if parent_end is not None and end >= parent_end:
             # A CA certificate must end before its issuer does.

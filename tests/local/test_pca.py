@@ -257,3 +257,15 @@ def test_convenience_refusals_are_service_errors(pca: LocalPrivateCA) -> None:
     assert "DISABLED" in disabled.value.message
     # Nothing half-made is left behind.
     assert pca.engine.handle("ListCertificateAuthorities", {})["CertificateAuthorities"] == listed
+
+
+def test_subordinate_of_short_lived_parent() -> None:
+    """Under a SHORT_LIVED_CERTIFICATE parent the subordinate's certificate lasts 7 days."""
+    short_pca, clock = new_pca()
+    root = short_pca.create_root_ca(usage_mode="SHORT_LIVED_CERTIFICATE")
+    sub = short_pca.create_subordinate_ca(root)
+    described = short_pca.engine.handle(
+        "DescribeCertificateAuthority", {"CertificateAuthorityArn": str(sub)}
+    )["CertificateAuthority"]
+    assert described["Status"] == "ACTIVE"
+    assert described["NotAfter"] == clock.now + timedelta(days=7)

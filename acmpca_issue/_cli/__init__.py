@@ -13,6 +13,7 @@ writing the result failed; 130 interrupted (Ctrl-C). ``--debug`` adds the traceb
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -112,10 +113,22 @@ _OPERATIONS = {"issue-certificate": "IssueCertificate", "get-certificate": "GetC
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``acmpca-issue`` with ``argv`` (default: the process's arguments).
 
+    Called without ``argv`` (as the ``acmpca-issue`` program or ``python -m acmpca_issue``),
+    it ends by freezing the garbage collector: the process exits next, and the collections
+    the interpreter runs while shutting down would otherwise walk every object botocore and
+    cryptography made (about 0.1 s of issuing one certificate). Nothing is left
+    unwritten: files are closed when written, and the standard streams are flushed at exit.
+
     Returns:
         The exit status: 0 success, 1 failed call, 2 bad usage or input, 130 interrupted.
     """
-    arguments = list(sys.argv[1:] if argv is None else argv)
+    status = _main(list(sys.argv[1:] if argv is None else argv))
+    if argv is None:
+        gc.freeze()
+    return status
+
+
+def _main(arguments: list[str]) -> int:
     split = _split_by_a_space(arguments)
     if split is not None:
         print(f"{PROG}: error: {split}", file=sys.stderr)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -478,10 +479,22 @@ def test_python_m_in_process(
     import runpy
 
     monkeypatch.setattr(sys, "argv", ["acmpca-issue", "parse-arn", CERT_ARN, "--output", "text"])
-    with pytest.raises(SystemExit) as info:
-        runpy.run_module("acmpca_issue", run_name="__main__")
+    try:
+        with pytest.raises(SystemExit) as info:
+            runpy.run_module("acmpca_issue", run_name="__main__")
+        # As the program, main froze the collector for a quick exit.
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
     assert info.value.code == 0
     assert capsys.readouterr().out.startswith("certificate\taws\tus-east-1")
+
+
+def test_main_with_argv_leaves_the_collector_alone(run: Any) -> None:
+    """main(argv), as a library call, does not freeze the collector of its caller."""
+    assert gc.get_freeze_count() == 0
+    assert run("parse-arn", CERT_ARN).status == 0
+    assert gc.get_freeze_count() == 0
 
 
 class TestProcesses:

@@ -442,7 +442,8 @@ def _local_ca(
     serve.add_argument(
         "--create-ca",
         action="store_true",
-        help="make an ACTIVE root CA (EC P-256) first and print its ARN, e.g. --create-ca",
+        help="make an ACTIVE root CA (EC P-256) first and print its ARN; its region is "
+        "--region (default us-east-1), e.g. --create-ca --region eu-west-1",
     )
     parser.set_defaults(command="local-ca")
 

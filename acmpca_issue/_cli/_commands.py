@@ -182,7 +182,9 @@ def local_ca(args: argparse.Namespace, *, stdout: TextIO) -> int:
     try:
         data: dict[str, object] = {"EndpointUrl": server.endpoint_url}
         if args.create_ca:
-            data["CertificateAuthorityArn"] = str(pca.create_root_ca())
+            region = getattr(args, "region", None)
+            made = pca.create_root_ca(**({"region_name": region} if region else {}))
+            data["CertificateAuthorityArn"] = str(made)
         stdout.write(render(data, output=_output(args), query=query))
         stdout.flush()
         print(f"serving AWS Private CA on {server.endpoint_url}; Ctrl-C stops", file=sys.stderr)

@@ -339,6 +339,23 @@ class TestLocalCaServe:
         assert seen["EndpointUrl"].startswith("http://127.0.0.1:")
         assert any(tmp_path.iterdir())
 
+    def test_create_ca_in_a_region(
+        self, run: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """--region chooses the region of the --create-ca CA."""
+        from acmpca_issue._cli import _commands
+
+        seen: dict[str, Any] = {}
+
+        def note_then_interrupt() -> None:
+            seen.update(json.loads(capsys.readouterr().out))
+            raise KeyboardInterrupt
+
+        monkeypatch.setattr(_commands, "_block", note_then_interrupt)
+        result = run("local-ca", "serve", "--create-ca", "--region", "eu-west-1")
+        assert result.status == 130
+        assert seen["CertificateAuthorityArn"].startswith("arn:aws:acm-pca:eu-west-1:")
+
     def test_stop(self, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
         """When the wait ends on its own the server closes and the status is 0."""
         from acmpca_issue._cli import _commands

@@ -484,9 +484,12 @@ class TestArguments:
         assert run(*argv).status == 2
 
     def test_abbreviations_are_not_guessed(self, run: Any) -> None:
-        """--val is not taken for --validity."""
-        result = run("issue-certificate", "--val", "x")
+        """--signing is not taken for --signing-algorithm (argparse would, by default)."""
+        result = run("issue-certificate", "--signing", "SHA256WITHRSA", "--dry-run")
         assert result.status == 2
+        assert result.err.endswith(
+            "acmpca-issue: error: unrecognized arguments: --signing SHA256WITHRSA\n"
+        )
 
 
 def test_python_m_in_process(

@@ -275,6 +275,11 @@ def _name_attribute(oid: x509.ObjectIdentifier, value: str, path: str) -> x509.N
             f"{value!r} is not a PrintableString: use letters, digits, space and '()+,-./:=?",
             path=path,
         )
+    if oid == NameOID.DOMAIN_COMPONENT and not value.isascii():
+        # An IA5String, which cryptography would fill with UTF-8 bytes unchecked.
+        raise InvalidRequestError(
+            f"{value!r} is not ASCII (IA5String); IDNA-encode the label (xn--...)", path=path
+        )
     try:
         return x509.NameAttribute(oid, value)
     except ValueError as error:

@@ -286,6 +286,7 @@ class TestSubject:
             ({"subject": {"C": "U_"}}, "subject.C", "not a PrintableString"),
             ({"subject": {"serialNumber": "a_b"}}, "subject.serialNumber", "PrintableString"),
             ({"subject": {"dnQualifier": "é"}}, "subject.dnQualifier", "PrintableString"),
+            ({"subject": {"DC": "bü"}}, "subject.DC", "not ASCII"),
             (
                 {"subject": x509.Name([x509.NameAttribute(NameOID.SERIAL_NUMBER, "a_b")])},
                 "subject",

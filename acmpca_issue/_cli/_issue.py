@@ -55,14 +55,15 @@ class WriteError(Exception):
 
 
 def describe_problems(
-    error: InvalidRequestError, labels: dict[str, str], given: dict[str, str] | None = None
+    error: InvalidRequestError, labels: dict[str, str], given: dict[str, object] | None = None
 ) -> str:
     """One line per problem, its field path turned into the option it came from.
 
     Args:
         error: the model's error, with snake_case paths (``validity.value``).
         labels: the first path segment (a field name) -> how to name it (``--validity``).
-        given: the text given for a field, quoted in its problem if the message does not
+        given: the value given for a field (text, or a structure with AWS member names),
+            its offending text or number quoted in a problem if the message does not
             already show it.
     """
     lines = []
@@ -77,11 +78,25 @@ def describe_problems(
                 rest = member_path(rest, _SHAPE_OF[head])
             parts = [label, rest] if rest else [label]
         message = problem.message
-        shown = (given or {}).get(head) if not rest else None
-        if shown is not None and shown not in message:
+        shown = _value_at((given or {}).get(head), rest)
+        if shown is not None and str(shown) not in message:
             message = f"{message} ({shown!r})" if "got " in message else f"{message}; got {shown!r}"
         lines.append(": ".join([*parts, message]))
     return "\n".join(lines)
+
+
+def _value_at(value: object, path: str) -> str | int | None:
+    """The text or number at a member path (``Subject.Country``, ``A[1].B``) of a value."""
+    for segment in path.split(".") if path else ():
+        name, _, indexes = segment.partition("[")
+        value = value.get(name) if isinstance(value, dict) else None
+        for index in indexes.rstrip("]").split("][") if indexes else ():
+            position = int(index) if index.isdigit() else -1
+            in_list = isinstance(value, list) and 0 <= position < len(value)
+            value = value[position] if in_list else None  # type: ignore[index]
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        return None
+    return value
 
 
 #: argparse dest -> the AWS shape of a structure option.
@@ -173,7 +188,6 @@ def build_request(args: argparse.Namespace, *, stdin: BinaryIO) -> IssueCertific
 
     data: dict[str, Any] = {}
     labels: dict[str, str] = {}
-    given: dict[str, str] = {}
     by_key = {key: dest for dest, _, key, _ in MEMBERS}
     if args.cli_input_json is not None:
         for key, value in _input_json(args.cli_input_json).items():
@@ -191,11 +205,12 @@ def build_request(args: argparse.Namespace, *, stdin: BinaryIO) -> IssueCertific
         elif kind:
             data[key] = _structure(value, option, kind)
         else:
-            data[key] = given[dest] = read_option(value, option)
+            data[key] = read_option(value, option)
         labels[dest] = option
     missing = [option for dest, option, key, _ in MEMBERS if dest in _REQUIRED and key not in data]
     if missing:
         raise UsageError(f"the following arguments are required: {', '.join(missing)}")
+    given = {dest: data[key] for dest, _, key, _ in MEMBERS if key in data}
     try:
         return IssueCertificateRequest.from_api(data)
     except InvalidRequestError as error:

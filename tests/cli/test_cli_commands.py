@@ -417,6 +417,45 @@ class TestOutput:
             "NAME: [1]: n",
         ]
 
+    def test_offending_values_are_quoted(self) -> None:
+        """The value at a problem's path is quoted unless the message shows it already;
+        structures, booleans, bytes and paths that lead nowhere quote nothing."""
+        from acmpca_issue._cli._issue import describe_problems
+        from acmpca_issue.exceptions import InvalidRequestError
+
+        given: dict[str, object] = {
+            "api_passthrough": {
+                "Subject": {"Country": "Germany"},
+                "Extensions": {"SubjectAlternativeNames": [{"DnsName": "a"}, {"DnsName": 7}]},
+                "Flag": True,
+            },
+            "validity": {"Value": 0, "Type": "DAYS"},
+            "csr": b"bytes",
+        }
+        error = InvalidRequestError(
+            [
+                ("api_passthrough.subject.country", "too long, got 7"),
+                ("api_passthrough.extensions.subject_alternative_names[1].dns_name", "odd"),
+                ("api_passthrough.extensions.subject_alternative_names[5].dns_name", "gone"),
+                ("api_passthrough.extensions.subject_alternative_names[x].dns_name", "bad"),
+                ("api_passthrough.Flag", "flag"),
+                ("api_passthrough.subject", "whole"),
+                ("validity.value", "must be >= 1, got 0"),
+                ("csr", "not a CSR"),
+            ]
+        )
+        labels = {"api_passthrough": "--api-passthrough", "validity": "--validity", "csr": "--csr"}
+        assert describe_problems(error, labels, given).splitlines() == [
+            "--api-passthrough: Subject.Country: too long, got 7 ('Germany')",
+            "--api-passthrough: Extensions.SubjectAlternativeNames[1].DnsName: odd; got 7",
+            "--api-passthrough: Extensions.SubjectAlternativeNames[5].DnsName: gone",
+            "--api-passthrough: Extensions.SubjectAlternativeNames[x].DnsName: bad",
+            "--api-passthrough: Flag: flag",
+            "--api-passthrough: Subject: whole",
+            "--validity: Value: must be >= 1, got 0",
+            "--csr: not a CSR",
+        ]
+
     def test_member_path(self) -> None:
         """Model paths become AWS member paths; what is not a member is left as it is."""
         from acmpca_issue._cli._issue import member_path

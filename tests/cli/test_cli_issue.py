@@ -297,6 +297,23 @@ class TestStructureOptions:
             "IpAddress: must be an IPv4 or IPv6 address, got '999.1.1.1'\n"
         )
 
+    def test_nested_offending_text_is_quoted(self, run: Any, csr_file: Path) -> None:
+        """A nested member's text is quoted when the message gives only its length."""
+        result = dry(
+            run,
+            "--csr",
+            str(csr_file),
+            "--template-arn",
+            "arn:aws:acm-pca:::template/EndEntityCertificate_APIPassthrough/V1",
+            "--api-passthrough",
+            "Subject={Country=Germany,CommonName=a}",
+        )
+        assert result.status == 2
+        assert result.err == (
+            "acmpca-issue: error: --api-passthrough: Subject.Country: must be exactly 2 "
+            "characters long, got 7 ('Germany')\n"
+        )
+
     def test_offending_text_after_a_count(self, run: Any, csr_file: Path) -> None:
         """When the message gives a count, the text follows it once, in parentheses."""
         token = "t" * 37
@@ -432,6 +449,23 @@ class TestCliInputJson:
             line.startswith("acmpca-issue: error: --cli-input-json: unknown key 'Extra'")
             for line in lines
         )
+
+    def test_json_member_text_is_quoted(self, run: Any, csr_pem: bytes) -> None:
+        """A refused text member of the JSON is quoted, as an option's text is."""
+        text = json.dumps(
+            {
+                "CertificateAuthorityArn": CA,
+                "Csr": csr_pem.decode(),
+                "SigningAlgorithm": "SHA999",
+                "Validity": {"Value": 1, "Type": "DAYS"},
+            }
+        )
+        result = run("issue-certificate", "--cli-input-json", text, "--dry-run")
+        assert result.status == 2
+        assert result.err.startswith(
+            "acmpca-issue: error: --cli-input-json SigningAlgorithm: must be one of "
+        )
+        assert result.err.endswith("; got 'SHA999'\n")
 
     @pytest.mark.parametrize(
         ("given", "message"),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import shlex
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -51,8 +52,9 @@ def _run(args: argparse.Namespace) -> int:
     return commands[args.command](args, stdout=stdout)
 
 
-def _error_lines(error: BaseException, command: str) -> tuple[int, list[str]]:
+def _error_lines(error: BaseException, args: argparse.Namespace) -> tuple[int, list[str]]:
     """The exit status and the lines to print for an error, or re-raise one we do not know."""
+    command: str = args.command
     from acmpca_issue._cli._issue import MEMBERS, WriteError, describe_problems
     from acmpca_issue.exceptions import (
         AcmPcaIssueError,
@@ -84,9 +86,18 @@ def _error_lines(error: BaseException, command: str) -> tuple[int, list[str]]:
             return EXIT_FAILED, [
                 f"{PROG}: error: {text}; try again later or with a longer --wait-timeout"
             ]
+        where = "".join(
+            f" {option} {shlex.quote(value)}"
+            for option, value in (
+                ("--endpoint-url", getattr(args, "endpoint_url", None)),
+                ("--region", getattr(args, "region", None)),
+                ("--profile", getattr(args, "profile", None)),
+            )
+            if value
+        )
         return EXIT_FAILED, [
             f"{PROG}: error: {text}; fetch it later with: {PROG} get-certificate "
-            f"--certificate-arn {error.certificate_arn}"
+            f"--certificate-arn {error.certificate_arn}{where}"
         ]
     if isinstance(error, AcmPcaIssueError):
         return EXIT_FAILED, [
@@ -147,7 +158,7 @@ def _main(arguments: list[str]) -> int:
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:
-        status, lines = _error_lines(error, args.command)
+        status, lines = _error_lines(error, args)
         if debug:
             traceback.print_exc()
         for line in lines:

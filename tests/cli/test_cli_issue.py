@@ -782,7 +782,7 @@ class TestWithLocalCa:
         assert " was issued but not ready after 0.3 s (last answer: " in line
         assert line.endswith(
             "; fetch it later with: acmpca-issue get-certificate --certificate-arn "
-            f"{line.split()[3]}"
+            f"{line.split()[3]} --endpoint-url {slow.endpoint_url}"
         )
         assert "Issuer.get_certificate" not in line
 

@@ -210,7 +210,8 @@ def build_request(args: argparse.Namespace, *, stdin: BinaryIO) -> IssueCertific
     missing = [option for dest, option, key, _ in MEMBERS if dest in _REQUIRED and key not in data]
     if missing:
         raise UsageError(f"the following arguments are required: {', '.join(missing)}")
-    given = {dest: data[key] for dest, _, key, _ in MEMBERS if key in data}
+    # The CSR is never quoted: a private key given in its place must not be printed.
+    given = {dest: data[key] for dest, _, key, kind in MEMBERS if key in data and kind != "csr"}
     try:
         return IssueCertificateRequest.from_api(data)
     except InvalidRequestError as error:

@@ -450,6 +450,44 @@ class TestCliInputJson:
             for line in lines
         )
 
+    def test_a_private_key_given_as_csr_is_never_printed(self, run: Any, tmp_path: Path) -> None:
+        """A private key where the CSR belongs is refused without echoing it, from the JSON,
+        the option's text or a file, even with --debug."""
+        from acmpca_issue import generate_private_key
+
+        key_pem = (
+            generate_private_key()
+            .private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            .decode()
+        )
+        secret = key_pem.splitlines()[1][:24]
+        path = tmp_path / "key.pem"
+        path.write_text(key_pem)
+        request = {
+            "CertificateAuthorityArn": CA,
+            "Csr": key_pem,
+            "SigningAlgorithm": "SHA256WITHECDSA",
+            "Validity": {"Value": 1, "Type": "DAYS"},
+        }
+        for argv in (
+            ["--cli-input-json", json.dumps(request)],
+            [*REQUEST, *VALIDITY, "--csr", key_pem],
+            [*REQUEST, *VALIDITY, "--csr", f"file://{path}"],
+        ):
+            result = run("issue-certificate", *argv, "--dry-run", "--debug")
+            assert result.status == 2
+            assert result.err.splitlines()[-1].endswith(
+                "Csr: not a CSR: the PEM holds PRIVATE KEY, not a CERTIFICATE REQUEST"
+            ) or result.err.splitlines()[-1].endswith(
+                "--csr: not a CSR: the PEM holds PRIVATE KEY, not a CERTIFICATE REQUEST"
+            )
+            assert secret not in result.err
+            assert secret not in result.out
+
     def test_json_member_text_is_quoted(self, run: Any, csr_pem: bytes) -> None:
         """A refused text member of the JSON is quoted, as an option's text is."""
         text = json.dumps(

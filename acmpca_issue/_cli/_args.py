@@ -399,8 +399,11 @@ def _demo(
     )
     parser.add_argument(
         "--out-dir",
+        "--out",
+        dest="out_dir",
         metavar="DIR",
-        help="where to write the files (default: a new directory), e.g. --out-dir ./demo",
+        help="where to write the files (default: a new directory), e.g. --out-dir ./demo "
+        "(--out is the same)",
     )
     parser.set_defaults(command="demo")
 

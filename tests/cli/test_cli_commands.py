@@ -297,6 +297,19 @@ class TestDemo:
         assert again.status == 2
         assert again.err.startswith("acmpca-issue: error: --out-dir: ")
 
+    def test_out_is_the_same_as_out_dir(self, run: Any, tmp_path: Path) -> None:
+        """``demo --out DIR`` writes to DIR, as ``--out-dir DIR`` does."""
+        out = tmp_path / "short"
+        result = run("demo", "--out", str(out))
+        assert result.status == 0, result.err
+        assert sorted(p.name for p in out.iterdir()) == [
+            "cert.pem",
+            "chain.pem",
+            "fullchain.pem",
+            "key.pem",
+        ]
+        assert str(out) in result.out
+
     def test_unwritable(self, run: Any, tmp_path: Path) -> None:
         """A directory that cannot be made: exit 1, one line."""
         blocker = tmp_path / "file"

@@ -26,6 +26,7 @@ import botocore.exceptions
 from acmpca_issue.exceptions import (
     AcmPcaIssueError,
     InvalidRequestError,
+    ResourceNotFoundError,
     ServiceError,
     TransportError,
     service_error_class,
@@ -91,7 +92,22 @@ def _service_error(error: botocore.exceptions.ClientError, operation: str | None
     request_id = metadata.get("RequestId") or None
     name = getattr(error, "operation_name", None) or operation
     error_class = service_error_class(code)
-    return error_class(message, code=code or None, request_id=request_id, operation=name or None)
+    return error_class(
+        message,
+        code=code or None,
+        request_id=request_id,
+        operation=name or None,
+        hint=_OPERATION_HINTS.get((error_class, name)),
+    )
+
+
+# Hints that hold for one operation only; the others take the class's default hint.
+_OPERATION_HINTS: dict[tuple[type[ServiceError], str | None], str] = {
+    (ResourceNotFoundError, "GetCertificate"): (
+        f"{ResourceNotFoundError.default_hint}; a new certificate's ARN is unknown for a moment "
+        "after IssueCertificate"
+    ),
+}
 
 
 class RefusalNotRetried(Exception):

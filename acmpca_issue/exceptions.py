@@ -338,9 +338,7 @@ class ResourceNotFoundError(ServiceError):
     """``ResourceNotFoundException``: the CA, certificate or other resource cannot be found."""
 
     code = "ResourceNotFoundException"
-    default_hint = (
-        "check the region and the ARN; a certificate ARN is unknown for a moment after issuing"
-    )
+    default_hint = "check the ARN, and that the client's region is the ARN's region"
 
 
 class TooManyTagsError(ServiceError):

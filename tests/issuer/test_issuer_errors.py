@@ -13,6 +13,7 @@ from acmpca_issue._errors_botocore import is_retryable_transport, translate
 from acmpca_issue.exceptions import (
     InvalidRequestError,
     LimitExceededError,
+    ResourceNotFoundError,
     ServiceError,
     ThrottlingError,
     TransportError,
@@ -62,6 +63,18 @@ def test_hint_and_message() -> None:
     assert isinstance(mapped, LimitExceededError)
     assert mapped.message == "too many certs"
     assert "Service Quotas" in str(mapped)
+
+
+def test_not_found_hint_fits_the_operation() -> None:
+    """Only GetCertificate's not-found hint mentions the moment after issuing."""
+    on_get = translate(_client_error("ResourceNotFoundException", operation="GetCertificate"))
+    on_issue = translate(_client_error("ResourceNotFoundException"))
+    assert isinstance(on_get, ResourceNotFoundError)
+    assert isinstance(on_issue, ResourceNotFoundError)
+    assert on_get.hint.startswith(ResourceNotFoundError.default_hint)
+    assert "after IssueCertificate" in on_get.hint
+    assert on_issue.hint == ResourceNotFoundError.default_hint
+    assert "after IssueCertificate" not in str(on_issue)
 
 
 def test_unknown_code_is_the_base_class() -> None:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 
 from acmpca_issue._arn import CertificateArn
@@ -79,6 +79,37 @@ def _public_der(key: Any) -> bytes:
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
         )
     )
+
+
+# SigningAlgorithm -> (signature algorithm OID, hash name where the OID does not fix it).
+_RSA_PSS = "1.2.840.113549.1.1.10"
+_SIGNATURE_OIDS: dict[str, tuple[str, str | None]] = {
+    "SHA256WITHECDSA": ("1.2.840.10045.4.3.2", None),
+    "SHA384WITHECDSA": ("1.2.840.10045.4.3.3", None),
+    "SHA512WITHECDSA": ("1.2.840.10045.4.3.4", None),
+    "SHA256WITHRSA": ("1.2.840.113549.1.1.11", None),
+    "SHA384WITHRSA": ("1.2.840.113549.1.1.12", None),
+    "SHA512WITHRSA": ("1.2.840.113549.1.1.13", None),
+    "SHA256WITHRSA_PSS": (_RSA_PSS, "sha256"),
+    "SHA384WITHRSA_PSS": (_RSA_PSS, "sha384"),
+    "SHA512WITHRSA_PSS": (_RSA_PSS, "sha512"),
+    "SM3WITHSM2": ("1.2.156.10197.1.501", None),
+    "ML_DSA_44": ("2.16.840.1.101.3.4.3.17", None),
+    "ML_DSA_65": ("2.16.840.1.101.3.4.3.18", None),
+    "ML_DSA_87": ("2.16.840.1.101.3.4.3.19", None),
+}
+
+
+def _signing_algorithm_of(certificate: x509.Certificate) -> tuple[str, str | None]:
+    """The certificate's signature algorithm OID, with the hash for RSA-PSS (else None)."""
+    oid = certificate.signature_algorithm_oid.dotted_string
+    if oid != _RSA_PSS:
+        return oid, None
+    try:
+        digest = certificate.signature_hash_algorithm
+    except UnsupportedAlgorithm:
+        return oid, None
+    return oid, digest.name if digest is not None else None
 
 
 def _signed_by(child: x509.Certificate, parent: x509.Certificate) -> str | None:
@@ -268,9 +299,21 @@ class IssuedCertificate:
         ):
             problems.append("the certificate's public key is not the CSR's")
         if request is not None:
+            problems.extend(self._algorithm_problems(request))
             problems.extend(self._validity_problems(request, now))
         if problems:
             raise VerificationError("; ".join(problems))
+
+    def _algorithm_problems(self, request: IssueCertificateRequest) -> list[str]:
+        """The certificate is signed with the algorithm the request named."""
+        asked = str(request.signing_algorithm)
+        expected = _SIGNATURE_OIDS.get(asked)
+        used = _signing_algorithm_of(self.certificate)
+        if expected is None or used == expected:  # None: newer than this table, not judged
+            return []
+        named = next((name for name, value in _SIGNATURE_OIDS.items() if value == used), None)
+        shown = named or f"the algorithm {used[0]}"
+        return [f"the certificate is signed with {shown}, not the requested {asked}"]
 
     def _chain_problems(self) -> list[str]:
         if not self.chain:

@@ -9,14 +9,16 @@ from typing import Any
 
 import pytest
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from cryptography.x509.oid import NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from acmpca_issue import IssueCertificateRequest, TemplateArn, Validity, build_csr
+from acmpca_issue import _issued as _issued_module
 from acmpca_issue._issued import IssuedCertificate
 from acmpca_issue._preflight import CaInfo, check_request
 from acmpca_issue._token import derive_idempotency_token
@@ -375,3 +377,105 @@ def test_from_pem_fuzz(certificate: str, chain: str | None) -> None:
     except VerificationError:
         return
     assert isinstance(issued.certificate, x509.Certificate)
+
+
+class TestSigningAlgorithm:
+    """verify(request=...) also checks the certificate is signed the way the request asked."""
+
+    def test_other_hash_is_caught(
+        self, mini_ca: MiniCa, csr: x509.CertificateSigningRequest
+    ) -> None:
+        """Signed with SHA256WITHECDSA while SHA384WITHECDSA was asked: a mismatch."""
+        issued = _issued(mini_ca, csr)
+        issued.verify(request=_request(csr, signing_algorithm="SHA256WITHECDSA"))
+        with pytest.raises(
+            VerificationError,
+            match="signed with SHA256WITHECDSA, not the requested SHA384WITHECDSA",
+        ):
+            issued.verify(request=_request(csr, signing_algorithm="SHA384WITHECDSA"))
+
+    def test_rsa_pss_hash_is_compared(self, csr: x509.CertificateSigningRequest) -> None:
+        """RSA-PSS shares one OID; the hash in its parameters tells the algorithms apart."""
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "PSS Root")])
+        now = datetime.now(timezone.utc)
+        pss = padding.PSS(mgf=padding.MGF1(hashes.SHA256()), salt_length=32)
+        root = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(1)
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256(), rsa_padding=pss)
+        )
+        leaf = (
+            x509.CertificateBuilder()
+            .subject_name(csr.subject)
+            .issuer_name(name)
+            .public_key(csr.public_key())
+            .serial_number(SERIAL)
+            .not_valid_before(now - timedelta(minutes=60))
+            .not_valid_after(now + timedelta(days=90))
+            .sign(key, hashes.SHA256(), rsa_padding=pss)
+        )
+        issued = IssuedCertificate.from_api(_arn(), MiniCa(key, root, (root,)).answer(leaf))  # type: ignore[arg-type]
+        issued.verify(request=_request(csr, signing_algorithm="SHA256WITHRSA_PSS"))
+        with pytest.raises(VerificationError, match="signed with SHA256WITHRSA_PSS, not the"):
+            issued.verify(request=_request(csr, signing_algorithm="SHA384WITHRSA_PSS"))
+        with pytest.raises(VerificationError, match=r"not the requested SHA256WITHRSA$"):
+            issued.verify(request=_request(csr, signing_algorithm="SHA256WITHRSA"))
+
+    def test_unknown_algorithm_is_named_by_its_oid(
+        self, csr: x509.CertificateSigningRequest
+    ) -> None:
+        """A signature no SigningAlgorithm stands for is reported with its OID."""
+        key = ed25519.Ed25519PrivateKey.generate()
+        name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Ed Root")])
+        now = datetime.now(timezone.utc)
+        root = (
+            x509.CertificateBuilder()
+            .subject_name(name)
+            .issuer_name(name)
+            .public_key(key.public_key())
+            .serial_number(1)
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=365))
+            .sign(key, None)
+        )
+        leaf = (
+            x509.CertificateBuilder()
+            .subject_name(csr.subject)
+            .issuer_name(name)
+            .public_key(csr.public_key())
+            .serial_number(SERIAL)
+            .not_valid_before(now - timedelta(minutes=60))
+            .not_valid_after(now + timedelta(days=90))
+            .sign(key, None)
+        )
+        issued = IssuedCertificate.from_api(_arn(), MiniCa(key, root, (root,)).answer(leaf))  # type: ignore[arg-type]
+        with pytest.raises(VerificationError, match=r"signed with the algorithm 1\.3\.101\.112"):
+            issued.verify(request=_request(csr))
+
+    def test_an_algorithm_the_table_lacks_is_not_judged(
+        self, mini_ca: MiniCa, csr: x509.CertificateSigningRequest, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A signing algorithm newer than the library's table is let through, not refused."""
+        issued = _issued(mini_ca, csr)
+        monkeypatch.delitem(_issued_module._SIGNATURE_OIDS, "SHA384WITHECDSA")
+        issued.verify(request=_request(csr, signing_algorithm="SHA384WITHECDSA"))
+
+    def test_pss_hash_that_cannot_be_read(self) -> None:
+        """An RSA-PSS signature whose hash cryptography cannot name is compared by OID alone."""
+
+        class _Unreadable:
+            signature_algorithm_oid = x509.ObjectIdentifier("1.2.840.113549.1.1.10")
+
+            @property
+            def signature_hash_algorithm(self) -> hashes.HashAlgorithm:
+                raise UnsupportedAlgorithm("unknown hash")
+
+        used = _issued_module._signing_algorithm_of(_Unreadable())  # type: ignore[arg-type]
+        assert used == ("1.2.840.113549.1.1.10", None)

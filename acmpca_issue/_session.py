@@ -13,9 +13,12 @@ import botocore.exceptions
 import botocore.loaders
 import botocore.session
 
-__all__ = ["SERVICE", "make_client"]
+__all__ = ["CONNECT_TIMEOUT", "READ_TIMEOUT", "SERVICE", "make_client"]
 
 SERVICE = "acm-pca"
+#: Seconds to open a connection and to wait for an answer (botocore's defaults are 60 each).
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 30.0
 
 
 class AcmPcaLoader(botocore.loaders.Loader):
@@ -41,6 +44,10 @@ def make_client(
 ) -> Any:
     """An ``acm-pca`` client whose own retries are off (the Issuer retries what is safe).
 
+    It gives up on a connection after ``CONNECT_TIMEOUT`` seconds and on an answer after
+    ``READ_TIMEOUT``; either becomes a :class:`~acmpca_issue.TransportError`, and the Issuer
+    retries it with the same idempotency token.
+
     Raises:
         botocore.exceptions.BotoCoreError: the profile or region cannot be resolved.
     """
@@ -59,6 +66,10 @@ def make_client(
         endpoint_url=endpoint_url,
         config=botocore.config.Config(
             retries={"total_max_attempts": 1, "mode": "standard"},
+            # Private CA answers in well under a second; botocore's 60 s defaults would let
+            # one stuck connection outlast the Issuer's whole wait.
+            connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=READ_TIMEOUT,
             user_agent_extra="acmpca-issue",
         ),
     )

@@ -8,7 +8,7 @@ import botocore.loaders
 import botocore.session
 import pytest
 
-from acmpca_issue._session import AcmPcaLoader, make_client
+from acmpca_issue._session import CONNECT_TIMEOUT, READ_TIMEOUT, AcmPcaLoader, make_client
 
 
 def test_loader_knows_acm_pca_only() -> None:
@@ -36,6 +36,8 @@ def test_client_uses_the_loader_and_keeps_retries_off() -> None:
         assert client.meta.region_name == "us-west-2"
         assert client.meta.endpoint_url == "http://127.0.0.1:9"
         assert client.meta.config.retries["total_max_attempts"] == 1
+        assert client.meta.config.connect_timeout == CONNECT_TIMEOUT == 10
+        assert client.meta.config.read_timeout == READ_TIMEOUT == 30
     finally:
         client.close()
 

@@ -65,7 +65,7 @@ def run_demo(out_dir: str | os.PathLike[str] | None = None, *, stdout: TextIO | 
         client.close()
 
     arn = issued.arn
-    out.write("Issued and verified (key, signature, chain, serial, validity)\n\n")
+    out.write("Issued and verified (key, signature, chain, serial, algorithm, validity)\n\n")
     out.write("Certificate ARN\n")
     out.write(f"  {arn}\n")
     for label, value in (

@@ -5,14 +5,16 @@ Example::
     args = build_parser().parse_args(["parse-arn", "arn:aws:acm-pca:..."])
     args.command  # 'parse-arn'
 
-Only the standard library is imported here, so ``--help`` and ``--generate-cli-skeleton``
-start fast.
+Only the standard library and the library's enums are imported here, so ``--help`` and
+``--generate-cli-skeleton`` start fast.
 """
 
 from __future__ import annotations
 
 import argparse
 import textwrap
+
+from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm
 
 __all__ = ["PROG", "build_parser"]
 
@@ -24,23 +26,8 @@ _CA_ARN = (
 )
 _CERT_ARN = f"{_CA_ARN}/certificate/e8cbd2bedb122329f97706bcfec990f8"
 _TEMPLATE = "arn:aws:acm-pca:::template/EndEntityCertificate_APIPassthrough/V1"
-_SIGNING = (
-    "SHA256WITHECDSA SHA384WITHECDSA SHA512WITHECDSA SHA256WITHRSA SHA384WITHRSA SHA512WITHRSA "
-    "SHA256WITHRSA_PSS SHA384WITHRSA_PSS SHA512WITHRSA_PSS SM3WITHSM2 ML_DSA_44 ML_DSA_65 "
-    "ML_DSA_87"
-)
-_KEY_ALGORITHMS = (
-    "RSA_2048",
-    "RSA_3072",
-    "RSA_4096",
-    "EC_prime256v1",
-    "EC_secp384r1",
-    "EC_secp521r1",
-    "ML_DSA_44",
-    "ML_DSA_65",
-    "ML_DSA_87",
-    "SM2",
-)
+_SIGNING = " ".join(algorithm.value for algorithm in SigningAlgorithm)
+_KEY_ALGORITHMS = tuple(algorithm.value for algorithm in KeyAlgorithm)
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):

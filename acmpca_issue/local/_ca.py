@@ -16,10 +16,12 @@ from typing import Any, overload
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, mldsa, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm
+from acmpca_issue._keys import generate_private_key
+from acmpca_issue.exceptions import InvalidRequestError
 from acmpca_issue.local._protocol import LocalServiceError
 
 __all__ = [
@@ -30,18 +32,6 @@ __all__ = [
     "sign",
 ]
 
-_KEY_MAKERS: dict[KeyAlgorithm, Callable[[], CertificateIssuerPrivateKeyTypes]] = {
-    KeyAlgorithm.RSA_2048: lambda: rsa.generate_private_key(65537, 2048),
-    KeyAlgorithm.RSA_3072: lambda: rsa.generate_private_key(65537, 3072),
-    KeyAlgorithm.RSA_4096: lambda: rsa.generate_private_key(65537, 4096),
-    KeyAlgorithm.EC_prime256v1: lambda: ec.generate_private_key(ec.SECP256R1()),
-    KeyAlgorithm.EC_secp384r1: lambda: ec.generate_private_key(ec.SECP384R1()),
-    KeyAlgorithm.EC_secp521r1: lambda: ec.generate_private_key(ec.SECP521R1()),
-    KeyAlgorithm.ML_DSA_44: mldsa.MLDSA44PrivateKey.generate,
-    KeyAlgorithm.ML_DSA_65: mldsa.MLDSA65PrivateKey.generate,
-    KeyAlgorithm.ML_DSA_87: mldsa.MLDSA87PrivateKey.generate,
-}
-
 _HASHES: dict[str, Callable[[], hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {
     "SHA256": hashes.SHA256,
     "SHA384": hashes.SHA384,
@@ -50,19 +40,22 @@ _HASHES: dict[str, Callable[[], hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] 
 
 
 def generate_key(algorithm: KeyAlgorithm) -> CertificateIssuerPrivateKeyTypes:
-    """A new private key of ``algorithm``.
+    """A new private key of ``algorithm``, made by the library's own key generator.
 
     Raises:
-        LocalServiceError: ``InvalidArgsException`` for SM2, which cryptography cannot make.
+        LocalServiceError: ``InvalidArgsException`` for SM2, which cryptography cannot make,
+            and for ML-DSA where the installed cryptography cannot.
     """
-    maker = _KEY_MAKERS.get(algorithm)
-    if maker is None:
+    if algorithm is KeyAlgorithm.SM2:
         raise LocalServiceError(
             "InvalidArgsException",
             f"The local Private CA cannot create {algorithm.value} keys (cryptography has no "
             "SM2); use an RSA, EC or ML-DSA key algorithm.",
         )
-    return maker()
+    try:
+        return generate_private_key(algorithm)
+    except InvalidRequestError as error:
+        raise LocalServiceError("InvalidArgsException", error.problems[0].message) from None
 
 
 def check_signing_algorithm(key: KeyAlgorithm, algorithm: SigningAlgorithm) -> None:

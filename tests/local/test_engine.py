@@ -9,6 +9,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import padding
 
+from acmpca_issue import _keys
 from acmpca_issue.local import LocalPrivateCA
 from acmpca_issue.local._engine import Engine
 from acmpca_issue.local._protocol import LocalServiceError
@@ -161,6 +162,24 @@ class TestCreate:
         error = _error(engine, "CreateCertificateAuthority", params)
         assert error.code == "InvalidArgsException"
         assert "SM2" in error.message
+
+    def test_mldsa_without_support_is_refused(
+        self, engine_clock: tuple[Engine, FakeClock], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Where cryptography cannot make ML-DSA keys, InvalidArgsException names the need."""
+        engine, _ = engine_clock
+        monkeypatch.setattr(_keys, "mldsa_unsupported_reason", lambda: "need cryptography >= 50.0")
+        params = {
+            "CertificateAuthorityConfiguration": {
+                "KeyAlgorithm": "ML_DSA_65",
+                "SigningAlgorithm": "ML_DSA_65",
+                "Subject": ROOT_SUBJECT,
+            },
+            "CertificateAuthorityType": "ROOT",
+        }
+        error = _error(engine, "CreateCertificateAuthority", params)
+        assert error.code == "InvalidArgsException"
+        assert error.message == "need cryptography >= 50.0"
 
     @pytest.mark.parametrize(
         ("config", "words"),

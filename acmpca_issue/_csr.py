@@ -262,15 +262,28 @@ def _subject_keys() -> list[str]:
 
 
 # Attributes X.509 encodes as PrintableString (cryptography's defaults): their characters are
-# checked here, since cryptography only finds a bad one when signing, with a bare ValueError.
-_PRINTABLE_OIDS = (NameOID.COUNTRY_NAME, NameOID.DN_QUALIFIER, NameOID.SERIAL_NUMBER)
+# checked before building, since cryptography only finds a bad one when signing, with a bare
+# ValueError.
+_PRINTABLE_OIDS = frozenset(
+    {
+        NameOID.COUNTRY_NAME,
+        NameOID.JURISDICTION_COUNTRY_NAME,
+        NameOID.DN_QUALIFIER,
+        NameOID.SERIAL_NUMBER,
+    }
+)
 _PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]*\Z")
+
+
+def breaks_printable_string(oid: x509.ObjectIdentifier, value: str) -> bool:
+    """Whether ``value`` cannot be the PrintableString X.509 encodes an ``oid`` attribute as."""
+    return oid in _PRINTABLE_OIDS and _PRINTABLE.match(value) is None
 
 
 def _name_attribute(oid: x509.ObjectIdentifier, value: str, path: str) -> x509.NameAttribute[str]:
     if oid == NameOID.COMMON_NAME:
         _check_common_name(value, path)
-    if oid in _PRINTABLE_OIDS and not _PRINTABLE.match(value):
+    if breaks_printable_string(oid, value):
         raise InvalidRequestError(
             f"{value!r} is not a PrintableString: use letters, digits, space and '()+,-./:=?",
             path=path,

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import ipaddress
-import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -28,6 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.types import (
 from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID, ObjectIdentifier
 
 from acmpca_issue._arn import TemplateArn
+from acmpca_issue._csr import breaks_printable_string
 from acmpca_issue._enums import ExtendedKeyUsageType
 from acmpca_issue._passthrough import Extensions, GeneralName, Subject
 from acmpca_issue.local._protocol import LocalServiceError
@@ -53,17 +53,6 @@ _SUBJECT_OIDS: tuple[tuple[str, ObjectIdentifier], ...] = (
     ("pseudonym", NameOID.PSEUDONYM),
     ("generation_qualifier", NameOID.GENERATION_QUALIFIER),
 )
-
-# Attribute types X.509 encodes as PrintableString, and the characters that allows.
-_PRINTABLE_OIDS = frozenset(
-    {
-        NameOID.COUNTRY_NAME,
-        NameOID.JURISDICTION_COUNTRY_NAME,
-        NameOID.SERIAL_NUMBER,
-        NameOID.DN_QUALIFIER,
-    }
-)
-_PRINTABLE = re.compile(r"[A-Za-z0-9 '()+,\-./:=?]*\Z")
 
 _EKU_OIDS: dict[ExtendedKeyUsageType, ObjectIdentifier] = {
     usage: ObjectIdentifier(usage.dotted_string) for usage in ExtendedKeyUsageType
@@ -175,7 +164,7 @@ def subject_name(subject: Subject) -> x509.Name:
     for attribute in attributes:
         # Custom attributes may name a PrintableString type with any text; cryptography
         # would only refuse it when signing.
-        if attribute.oid in _PRINTABLE_OIDS and not _PRINTABLE.match(str(attribute.value)):
+        if breaks_printable_string(attribute.oid, str(attribute.value)):
             raise LocalServiceError(
                 _INVALID_ARGS,
                 f"Invalid subject: {attribute.oid.dotted_string} must be a PrintableString "

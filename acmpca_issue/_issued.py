@@ -23,6 +23,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 
 from acmpca_issue._arn import CertificateArn
 from acmpca_issue._files import write_file
+from acmpca_issue._keys import public_key_der
 from acmpca_issue.exceptions import VerificationError
 
 if TYPE_CHECKING:
@@ -71,14 +72,6 @@ def _names(certificate: x509.Certificate) -> tuple[str, ...]:
         else:
             names.append(f"{type(name).__name__}:{name.value}")
     return tuple(names)
-
-
-def _public_der(key: Any) -> bytes:
-    return bytes(
-        key.public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    )
 
 
 # SigningAlgorithm -> (signature algorithm OID, hash name where the OID does not fix it).
@@ -294,7 +287,7 @@ class IssuedCertificate:
         problems.extend(self._chain_problems())
         if csr is None and request is not None:
             csr = request.csr
-        if csr is not None and _public_der(csr.public_key()) != _public_der(
+        if csr is not None and public_key_der(csr.public_key()) != public_key_der(
             self.certificate.public_key()
         ):
             problems.append("the certificate's public key is not the CSR's")

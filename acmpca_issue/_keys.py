@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import functools
 from types import ModuleType
+from typing import Any
 
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
-from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.types import (
     CertificateIssuerPrivateKeyTypes,
@@ -38,6 +39,7 @@ __all__ = [
     "hash_for",
     "key_algorithm_of",
     "mldsa_unsupported_reason",
+    "public_key_der",
 ]
 
 PrivateKey = CertificateIssuerPrivateKeyTypes
@@ -178,3 +180,12 @@ def hash_for(algorithm: KeyAlgorithm) -> hashes.SHA256 | hashes.SHA384 | hashes.
     if algorithm in _MLDSA_CLASSES:
         return None
     return _SHA256
+
+
+def public_key_der(key: Any) -> bytes:
+    """The DER SubjectPublicKeyInfo of a public key, the form two keys are compared in."""
+    return bytes(
+        key.public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+    )

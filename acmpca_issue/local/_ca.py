@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPrivateKeyTypes
 
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm
-from acmpca_issue._keys import generate_private_key
+from acmpca_issue._keys import generate_private_key, public_key_der
 from acmpca_issue.exceptions import InvalidRequestError
 from acmpca_issue.local._protocol import LocalServiceError
 
@@ -105,18 +105,9 @@ def sign(
     return builder.sign(key, digest)
 
 
-def public_der(key: Any) -> bytes:
-    """The DER SubjectPublicKeyInfo of a public key."""
-    return bytes(
-        key.public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
-    )
-
-
 def key_matches(certificate: x509.Certificate, key: CertificateIssuerPrivateKeyTypes) -> bool:
     """Whether ``certificate`` holds the public half of ``key``."""
-    return public_der(certificate.public_key()) == public_der(key.public_key())
+    return public_key_der(certificate.public_key()) == public_key_der(key.public_key())
 
 
 @dataclass(eq=False)

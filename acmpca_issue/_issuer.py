@@ -40,6 +40,8 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 import attrs
 
 from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
+from acmpca_issue._clock import system_now
+from acmpca_issue._clock import using as using_clock
 from acmpca_issue._issued import IssuedCertificate
 from acmpca_issue._preflight import CaInfo, check_request
 from acmpca_issue._token import derive_idempotency_token
@@ -146,6 +148,9 @@ class Issuer:
         max_attempts: the most attempts of one throttled or disconnected call.
         sleep: how to pause (``time.sleep``); tests pass a fake.
         clock: a monotonic clock in seconds (``time.monotonic``); tests pass a fake.
+        now: the wall clock, returning an aware datetime (default: the system's UTC time).
+            The preflight's validity rules and verification read it; tests pass one fake
+            time to both the Issuer and the local Private CA.
         backoff: the retry and polling pauses (default: 0.2 s doubling to 2 s, jittered).
     """
 
@@ -160,6 +165,7 @@ class Issuer:
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
         backoff: Backoff | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self.client = client
         self.preflight = preflight
@@ -168,6 +174,7 @@ class Issuer:
         self.max_attempts = max(1, int(max_attempts))
         self._sleep = sleep
         self._clock = clock
+        self._now = now or system_now
         self._backoff = backoff or Backoff()
         self._cache: dict[str, _Cached] = {}
         self._lock = threading.Lock()
@@ -254,7 +261,8 @@ class Issuer:
         """
         ca_arn = str(request.certificate_authority_arn)
         if self.preflight:
-            check_request(request, self.describe(ca_arn), now=datetime.now(timezone.utc))
+            with using_clock(self._now):
+                check_request(request, self.describe(ca_arn), now=self._wall_now())
         params = dict(request.to_api())
         if not params.get("IdempotencyToken"):
             params["IdempotencyToken"] = derive_idempotency_token(params)
@@ -289,7 +297,7 @@ class Issuer:
             certificate = self._fetch(arn, not_found_until=issued_at + NOT_FOUND_GRACE)
             if verify:
                 try:
-                    certificate.verify(request=request)
+                    certificate.verify(request=request, now=self._wall_now())
                 except VerificationError as error:
                     raise _with_arn(error, arn) from None
         except BaseException as error:
@@ -369,16 +377,17 @@ class Issuer:
         if signing_algorithm is None:
             arn = CertificateAuthorityArn.parse(certificate_authority_arn)
             signing_algorithm = self.describe(str(arn)).default_signing_algorithm()
-        request = IssueCertificateRequest(
-            certificate_authority_arn=certificate_authority_arn,
-            csr=csr,
-            signing_algorithm=signing_algorithm,
-            validity=validity,
-            validity_not_before=validity_not_before,
-            template_arn=template_arn,
-            api_passthrough=api_passthrough,
-            idempotency_token=idempotency_token,
-        )
+        with using_clock(self._now):
+            request = IssueCertificateRequest(
+                certificate_authority_arn=certificate_authority_arn,
+                csr=csr,
+                signing_algorithm=signing_algorithm,
+                validity=validity,
+                validity_not_before=validity_not_before,
+                template_arn=template_arn,
+                api_passthrough=api_passthrough,
+                idempotency_token=idempotency_token,
+            )
         return self.issue(request, wait=wait, verify=verify)
 
     def get_certificate(
@@ -458,6 +467,10 @@ class Issuer:
                 ),
             ) from error.__cause__
         return CaInfo.from_api(response)
+
+    def _wall_now(self) -> datetime:
+        """The wall clock as an aware UTC datetime."""
+        return self._now().astimezone(timezone.utc)
 
     def forget(
         self, certificate_authority_arn: CertificateAuthorityArn | str | None = None

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -29,6 +29,7 @@ from cryptography.hazmat.primitives import serialization
 from typing_extensions import Self
 
 from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
+from acmpca_issue._clock import now as _clock_now
 from acmpca_issue._csr_load import load_csr
 from acmpca_issue._enums import SigningAlgorithm, ValidityType, coerce_enum
 from acmpca_issue._passthrough import ApiPassthrough
@@ -47,8 +48,9 @@ _ARN = re.compile(
 )
 _TOKEN = re.compile(r"[\t\n\r\x20-\xff]*")
 
-#: Where "now" comes from for the rules that depend on it; tests replace it.
-_clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)  # noqa: E731
+#: Where "now" comes from for the rules that depend on it: the clock in force (an Issuer's
+#: own while it builds a request); tests may replace it.
+_clock: Callable[[], datetime] = _clock_now
 
 # (field, AWS key, required), in the service model's member order.
 _MEMBERS = (

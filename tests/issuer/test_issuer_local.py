@@ -438,10 +438,27 @@ def test_every_validity_type_verifies(
 ) -> None:
     """The verification's validity rule agrees with the local CA for every type."""
     pca, root = pca_and_root
-    issued = Issuer(pca.client()).issue_certificate(
+    issued = Issuer(pca.client(), now=lambda: EPOCH).issue_certificate(
         certificate_authority_arn=root, csr=bundle.csr, validity=validity
     )
     assert issued.not_after == validity.not_after(EPOCH)
+
+
+def test_issuer_reads_its_injected_wall_clock(
+    pca_and_root: tuple[LocalPrivateCA, CertificateAuthorityArn], bundle: Any
+) -> None:
+    """The preflight judges "in the future" by the Issuer's ``now``, not the system clock."""
+    pca, root = pca_and_root
+    ends = Validity.absolute(int((EPOCH + timedelta(days=3)).timestamp()))
+    before = issued_count(pca, root)
+    later = Issuer(pca.client(), now=lambda: EPOCH + timedelta(days=4))
+    with pytest.raises(InvalidRequestError, match="not in the future"):
+        later.issue_certificate(certificate_authority_arn=root, csr=bundle.csr, validity=ends)
+    issued = Issuer(pca.client(), now=lambda: EPOCH).issue_certificate(
+        certificate_authority_arn=root, csr=bundle.csr, validity=ends
+    )
+    assert issued.not_after == EPOCH + timedelta(days=3)
+    assert issued_count(pca, root) == before + 1
 
 
 def test_explicit_not_before_verifies(bundle: Any) -> None:

@@ -1,0 +1,480 @@
+"""The Issuer's decisions, written once and free of I/O; the sync and async Issuers drive them.
+
+Every operation of an Issuer is a generator of *steps*: :class:`Call` (send this operation with
+these parameters), :class:`Sleep` (pause this long) and :class:`Describe` (the CA's cached
+DescribeCertificateAuthority answer). The shell that drives it performs each step its own way
+(a botocore call and ``time.sleep``, or an awaited aiobotocore call and ``asyncio.sleep``) and
+sends the answer back in, or throws in what was raised, ``KeyboardInterrupt`` and
+``asyncio.CancelledError`` included. What to retry, how long to wait, which error to raise and
+which ARN to attach are decided here, and only here.
+
+Example::
+
+    runner = Runner(core.issue_steps(request, wait=True, verify=True))
+    for step in runner:
+        with runner.answering():
+            runner.answer = perform(step)   # or: await perform(step)
+    return runner.result
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Generator, Iterator, Mapping
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
+
+from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
+from acmpca_issue._clock import system_now
+from acmpca_issue._clock import using as using_clock
+from acmpca_issue._issued import IssuedCertificate
+from acmpca_issue._preflight import CaInfo, check_request
+from acmpca_issue._token import derive_idempotency_token
+from acmpca_issue._waiter import Backoff, Deadline
+from acmpca_issue.exceptions import (
+    AccessDeniedError,
+    AcmPcaIssueError,
+    InternalFailureError,
+    InvalidStateError,
+    IssuanceTimeoutError,
+    RequestInProgressError,
+    ResourceNotFoundError,
+    ServiceUnavailableError,
+    ThrottlingError,
+    TransportError,
+    VerificationError,
+)
+
+if TYPE_CHECKING:
+    from acmpca_issue._request import IssueCertificateRequest
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "NOT_FOUND_GRACE",
+    "Call",
+    "Describe",
+    "IssuerCore",
+    "Runner",
+    "Sleep",
+    "Step",
+    "Steps",
+]
+
+logger = logging.getLogger("acmpca_issue._issuer")
+
+#: How long after IssueCertificate a ResourceNotFoundException from GetCertificate is taken
+#: for the service not having caught up yet, rather than for a wrong ARN.
+NOT_FOUND_GRACE = 5.0
+#: The most attempts of one call that is throttled or whose connection drops.
+MAX_ATTEMPTS = 8
+
+_RETRYABLE_SERVICE = (ThrottlingError, InternalFailureError, ServiceUnavailableError)
+_E = TypeVar("_E", bound=AcmPcaIssueError)
+_T = TypeVar("_T")
+
+_METHODS = {
+    "IssueCertificate": "issue_certificate",
+    "DescribeCertificateAuthority": "describe_certificate_authority",
+    "GetCertificate": "get_certificate",
+}
+
+
+# Steps ----------------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Call:
+    """Send ``operation`` with ``params``; the answer is the client's response mapping."""
+
+    operation: str
+    params: Mapping[str, Any]
+
+    @property
+    def method(self) -> str:
+        """The client method's name (``issue_certificate``)."""
+        return _METHODS[self.operation]
+
+
+@attrs.frozen
+class Sleep:
+    """Pause ``seconds``; the answer is ignored."""
+
+    seconds: float
+
+
+@attrs.frozen
+class Describe:
+    """The CA's :class:`CaInfo`, from the shell's cache or a DescribeCertificateAuthority."""
+
+    certificate_authority_arn: str
+
+
+Step = Call | Sleep | Describe
+Steps = Generator[Step, Any, _T]
+
+
+class Runner(Generic[_T]):
+    """Drives a generator of steps: iterate for the steps, answer each, then read ``result``.
+
+    Whatever the block under :meth:`answering` raises is thrown into the generator at the
+    step that asked, so the decisions about it are the generator's; what the generator raises
+    leaves the ``for`` loop.
+    """
+
+    def __init__(self, steps: Steps[_T]) -> None:
+        self._steps = steps
+        self.answer: Any = None
+        self._error: BaseException | None = None
+        self._result: _T | None = None
+
+    def __iter__(self) -> Iterator[Step]:
+        while True:
+            error, self._error = self._error, None
+            answer, self.answer = self.answer, None
+            try:
+                step = self._steps.throw(error) if error is not None else self._steps.send(answer)
+            except StopIteration as done:
+                self._result = done.value
+                return
+            yield step
+
+    @contextlib.contextmanager
+    def answering(self) -> Iterator[None]:
+        """Catch what performing a step raises, to throw it into the generator."""
+        try:
+            yield
+        except BaseException as error:  # thrown back in; the generator decides
+            self._error = error
+
+    @property
+    def result(self) -> _T:
+        """What the generator returned."""
+        return self._result  # type: ignore[return-value]
+
+
+# Errors after issuing ---------------------------------------------------------------------------
+
+
+def _with_arn(error: _E, arn: CertificateArn) -> _E:
+    """Attach the certificate ARN to an error raised after the certificate was issued."""
+    error.certificate_arn = arn
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:  # pragma: no branch - Python 3.11+
+        add_note(f"certificate ARN: {arn} (resume with Issuer.get_certificate)")
+    return error
+
+
+def _keep_arn(error: BaseException, arn: CertificateArn) -> None:
+    """Make sure an exception leaving :meth:`Issuer.issue` after IssueCertificate names the ARN.
+
+    The library's own errors get ``certificate_arn``; anything else (``KeyboardInterrupt``
+    while waiting, an error from a client wrapper) is re-raised unchanged, with the ARN as an
+    attribute and a note, and logged, so the issued certificate is never lost.
+    """
+    if isinstance(error, AcmPcaIssueError):
+        if error.certificate_arn is None:
+            _with_arn(error, arn)
+        return
+    logger.warning(
+        "certificate %s was issued; %s interrupted the wait (resume with Issuer.get_certificate)",
+        arn,
+        type(error).__name__,
+    )
+    # Every exception has a __dict__ (BaseException provides one), so this cannot fail.
+    error.certificate_arn = arn  # type: ignore[attr-defined]
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:  # pragma: no branch - Python 3.11+
+        add_note(f"certificate ARN: {arn} (resume with Issuer.get_certificate)")
+
+
+def _note_token(error: BaseException, token: str, why: str) -> None:
+    """Tell whoever sees ``error`` that IssueCertificate may have issued, and how to recover."""
+    text = (
+        f"{why}: the certificate may have been issued; send the same request again within "
+        f"5 minutes (idempotency token {token}) to get it instead of a second one"
+    )
+    logger.warning("IssueCertificate: %s", text)
+    add_note = getattr(error, "add_note", None)
+    if add_note is not None:  # pragma: no branch - Python 3.11+
+        add_note(text)
+
+
+@attrs.frozen
+class _Cached:
+    at: float
+    ca: CaInfo
+
+
+# The decisions ----------------------------------------------------------------------------------
+
+
+class IssuerCore:
+    """The settings, the CA cache and the step generators an Issuer shell drives.
+
+    The arguments are :class:`~acmpca_issue.Issuer`'s (see there), without the client and the
+    sleep, which belong to the shell.
+    """
+
+    def __init__(
+        self,
+        *,
+        preflight: bool,
+        wait_timeout: float,
+        ca_cache_ttl: float,
+        max_attempts: int,
+        clock: Callable[[], float],
+        backoff: Backoff | None,
+        now: Callable[[], datetime] | None,
+    ) -> None:
+        self.preflight = preflight
+        self.wait_timeout = float(wait_timeout)
+        self.ca_cache_ttl = float(ca_cache_ttl)
+        self.max_attempts = max(1, int(max_attempts))
+        self._clock = clock
+        self._now = now or system_now
+        self._backoff = backoff or Backoff()
+        self._cache: dict[str, _Cached] = {}
+        self._lock = threading.Lock()
+        # One lock per CA (the shell's kind), so that callers missing the cache together
+        # describe it once.
+        self._describing: dict[str, Any] = {}
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(preflight={self.preflight}, "
+            f"wait_timeout={self.wait_timeout}, ca_cache_ttl={self.ca_cache_ttl})"
+        )
+
+    # The CA cache -------------------------------------------------------------------------------
+
+    def _cached(self, certificate_authority_arn: CertificateAuthorityArn | str) -> CaInfo | None:
+        """The cached answer for the CA, if still fresh."""
+        key = str(CertificateAuthorityArn.parse(certificate_authority_arn))
+        with self._lock:
+            cached = self._cache.get(key)
+        if cached is not None and self._clock() - cached.at < self.ca_cache_ttl:
+            return cached.ca
+        return None
+
+    def _describing_lock(self, certificate_authority_arn: str, make: Callable[[], _T]) -> _T:
+        """The CA's own lock, made with ``make`` the first time."""
+        key = str(CertificateAuthorityArn.parse(certificate_authority_arn))
+        with self._lock:
+            lock: _T = self._describing.setdefault(key, make())
+            return lock
+
+    def forget(
+        self, certificate_authority_arn: CertificateAuthorityArn | str | None = None
+    ) -> None:
+        """Drop the cached CA answer for one CA, or for every CA when given None."""
+        with self._lock:
+            if certificate_authority_arn is None:
+                self._cache.clear()
+            else:
+                self._cache.pop(str(CertificateAuthorityArn.parse(certificate_authority_arn)), None)
+
+    def _wall_now(self) -> datetime:
+        """The wall clock as an aware UTC datetime."""
+        return self._now().astimezone(timezone.utc)
+
+    # Operations, as steps -----------------------------------------------------------------------
+
+    def _issue_steps(
+        self, request: IssueCertificateRequest, *, wait: bool, verify: bool
+    ) -> Steps[IssuedCertificate | CertificateArn]:
+        ca_arn = str(request.certificate_authority_arn)
+        if self.preflight:
+            ca: CaInfo = yield Describe(ca_arn)
+            with using_clock(self._now):
+                check_request(request, ca, now=self._wall_now())
+        params = dict(request.to_api())
+        if not params.get("IdempotencyToken"):
+            params["IdempotencyToken"] = derive_idempotency_token(params)
+        token = str(params["IdempotencyToken"])
+        try:
+            response = yield from self._call_steps(
+                "IssueCertificate", params, Deadline(self._clock, self.wait_timeout)
+            )
+        except InvalidStateError:
+            self.forget(ca_arn)
+            raise
+        except TransportError as error:
+            # The service may have issued it and the answer been lost: the same request (same
+            # token) within 5 minutes gets that certificate back instead of a second one.
+            raised = TransportError(
+                f"{error} (IssueCertificate may have been processed; send the same request "
+                f"again within 5 minutes to get the same certificate: idempotency token {token})"
+            )
+            raised.idempotency_token = token
+            raise raised from error.__cause__
+        except AcmPcaIssueError:
+            raise
+        except BaseException as error:
+            # Interrupted (Ctrl-C) or a foreign error while the call was in flight.
+            _note_token(error, token, f"{type(error).__name__} during IssueCertificate")
+            raise
+        issued_at = self._clock()
+        arn = self._certificate_arn(response)
+        if not wait:
+            return arn
+        try:
+            certificate = yield from self._fetch_steps(
+                arn, not_found_until=issued_at + NOT_FOUND_GRACE
+            )
+            if verify:
+                try:
+                    certificate.verify(request=request, now=self._wall_now())
+                except VerificationError as error:
+                    raise _with_arn(error, arn) from None
+        except BaseException as error:
+            _keep_arn(error, arn)
+            raise
+        return certificate
+
+    def _issue_certificate_steps(
+        self, fields: Mapping[str, Any], *, wait: bool, verify: bool
+    ) -> Steps[IssuedCertificate | CertificateArn]:
+        from acmpca_issue._request import IssueCertificateRequest
+
+        fields = dict(fields)
+        if fields.get("signing_algorithm") is None:
+            arn = CertificateAuthorityArn.parse(fields["certificate_authority_arn"])
+            ca: CaInfo = yield Describe(str(arn))
+            fields["signing_algorithm"] = ca.default_signing_algorithm()
+        with using_clock(self._now):
+            request = IssueCertificateRequest(**fields)
+        return (yield from self._issue_steps(request, wait=wait, verify=verify))
+
+    def _get_certificate_steps(
+        self, certificate_arn: CertificateArn | str, *, verify: bool
+    ) -> Steps[IssuedCertificate]:
+        arn = CertificateArn.parse(certificate_arn)
+        certificate = yield from self._fetch_steps(arn, not_found_until=None)
+        if verify:
+            try:
+                certificate.verify()
+            except VerificationError as error:
+                raise _with_arn(error, arn) from None
+        return certificate
+
+    def _describe_steps(self, certificate_authority_arn: str) -> Steps[CaInfo]:
+        """DescribeCertificateAuthority, stored in the cache."""
+        key = str(CertificateAuthorityArn.parse(certificate_authority_arn))
+        cached = self._cached(key)
+        if cached is not None:  # another caller described it while this one waited
+            return cached
+        now = self._clock()
+        params = {"CertificateAuthorityArn": key}
+        try:
+            response = yield from self._call_steps(
+                "DescribeCertificateAuthority", params, Deadline(self._clock, self.wait_timeout)
+            )
+        except AccessDeniedError as error:
+            raise AccessDeniedError(
+                error.message,
+                code=error.code,
+                request_id=error.request_id,
+                operation=error.operation,
+                hint=(
+                    "the preflight needs acm-pca:DescribeCertificateAuthority; grant it, or "
+                    "use Issuer(..., preflight=False) and pass signing_algorithm"
+                ),
+            ) from error.__cause__
+        ca = CaInfo.from_api(response)
+        with self._lock:
+            self._cache[key] = _Cached(now, ca)
+        return ca
+
+    # Calls --------------------------------------------------------------------------------------
+
+    def _call_steps(
+        self, operation: str, params: Mapping[str, Any], deadline: Deadline
+    ) -> Steps[Any]:
+        """One API call, retried on throttling, 5xx and dropped connections only."""
+        from acmpca_issue._errors_botocore import (
+            RefusalNotRetried,
+            is_retryable_transport,
+            translate,
+        )
+
+        token = params.get("IdempotencyToken")
+        attempt = 0
+        unanswered = False  # an earlier attempt may have reached the service unanswered
+        while True:
+            attempt += 1
+            try:
+                return (yield Call(operation, params))
+            except Exception as raised:
+                error = raised.error if isinstance(raised, RefusalNotRetried) else raised
+                mapped = translate(error, operation=operation)
+                if mapped is None:
+                    raise
+                lost = isinstance(mapped, TransportError) and is_retryable_transport(error)
+                retryable = lost or isinstance(mapped, _RETRYABLE_SERVICE)
+                delay = self._backoff.delay(attempt)
+                if not retryable or attempt >= self.max_attempts or deadline.remaining() < delay:
+                    if unanswered and token and not isinstance(mapped, TransportError):
+                        _note_token(mapped, str(token), "an earlier attempt went unanswered")
+                    raise mapped from error
+                unanswered = unanswered or lost
+                logger.debug("%s attempt %d failed (%s); retrying", operation, attempt, mapped)
+            yield Sleep(delay)
+
+    def _certificate_arn(self, response: Mapping[str, Any]) -> CertificateArn:
+        text = response.get("CertificateArn")
+        try:
+            return CertificateArn.parse(text)
+        except AcmPcaIssueError as error:
+            # The text is not an ARN this library can hold, so it travels in the message.
+            raise VerificationError(
+                f"IssueCertificate returned an unreadable ARN {text!r}: {error}"
+            ) from None
+
+    def _fetch_steps(
+        self, arn: CertificateArn, *, not_found_until: float | None
+    ) -> Steps[IssuedCertificate]:
+        """Poll GetCertificate until the certificate is there, it failed, or the deadline."""
+        from acmpca_issue._errors_botocore import is_retryable_transport, translate
+
+        deadline = Deadline(self._clock, self.wait_timeout)
+        params = {
+            "CertificateAuthorityArn": str(arn.certificate_authority_arn),
+            "CertificateArn": str(arn),
+        }
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = yield Call("GetCertificate", params)
+            except Exception as error:
+                mapped = translate(error, operation="GetCertificate")
+                if mapped is None:
+                    raise
+                keep_waiting = (
+                    isinstance(mapped, (RequestInProgressError, *_RETRYABLE_SERVICE))
+                    or (isinstance(mapped, TransportError) and is_retryable_transport(error))
+                    or (
+                        isinstance(mapped, ResourceNotFoundError)
+                        and not_found_until is not None
+                        and self._clock() < not_found_until
+                    )
+                )
+                if not keep_waiting:
+                    raise _with_arn(mapped, arn) from error
+                if deadline.expired():
+                    raise IssuanceTimeoutError(
+                        f"certificate {arn} was issued but not ready after "
+                        f"{self.wait_timeout:g} s (last answer: {mapped}); "
+                        "resume with Issuer.get_certificate(error.certificate_arn)",
+                        certificate_arn=arn,
+                    ) from error
+            else:
+                try:
+                    return IssuedCertificate.from_api(arn, response)
+                except VerificationError as error:
+                    raise _with_arn(error, arn) from None
+            yield Sleep(deadline.clip(self._backoff.delay(attempt)))

@@ -48,6 +48,7 @@ from acmpca_issue.local._issuing import (
     template_of,
     validity_window,
 )
+from acmpca_issue.local._pagination import Paginator
 from acmpca_issue.local._protocol import LocalServiceError, current_region
 from acmpca_issue.local._ratelimit import RateLimiter
 from acmpca_issue.local._x509 import subject_name, template_profile
@@ -143,6 +144,7 @@ class Engine:
         self._certificates: dict[tuple[str, int], CertificateRecord] = {}
         self._tokens: dict[tuple[str, str], tuple[str, datetime]] = {}
         self._fail_next = 0
+        self._paginator = Paginator()
         self._operations: dict[str, Callable[[dict[str, Any], str, bool], dict[str, Any]]] = {
             "CreateCertificateAuthority": self._create_certificate_authority,
             "DescribeCertificateAuthority": self._describe_certificate_authority,
@@ -351,15 +353,32 @@ class Engine:
     def _list_certificate_authorities(
         self, params: dict[str, Any], region: str, internal: bool
     ) -> dict[str, Any]:
-        found = []
-        for ca in self._cas.values():
-            if CertificateAuthorityArn.parse(ca.arn).region == region:
-                found.append(
-                    self._describe_certificate_authority(
-                        {"CertificateAuthorityArn": ca.arn}, region, internal
-                    )["CertificateAuthority"]
-                )
-        return {"CertificateAuthorities": found}
+        owner = params.get("ResourceOwner", "SELF")
+        # SELF: the CAs this account owns. OTHER_ACCOUNTS: CAs other accounts share with it,
+        # which only exist here when a state_dir written under another account_id is loaded.
+        selected = [
+            ca
+            for ca in self._cas.values()
+            if (arn := CertificateAuthorityArn.parse(ca.arn)).region == region
+            and (arn.account == self.account_id) == (owner == "SELF")
+        ]
+        page, token = self._paginator.page(
+            "ListCertificateAuthorities",
+            selected,
+            key=lambda ca: (_sortable(ca.created_at), ca.arn),
+            params=params,
+            scope=f"{region} {owner}",
+        )
+        found = [
+            self._describe_certificate_authority(
+                {"CertificateAuthorityArn": ca.arn}, region, internal
+            )["CertificateAuthority"]
+            for ca in page
+        ]
+        answer: dict[str, Any] = {"CertificateAuthorities": found}
+        if token is not None:
+            answer["NextToken"] = token
+        return answer
 
     def _get_certificate_authority_csr(
         self, params: dict[str, Any], region: str, internal: bool
@@ -610,3 +629,8 @@ def _partition(region: str) -> str:
         if region.startswith(prefix):
             return partition
     return "aws"
+
+
+def _sortable(moment: datetime) -> str:
+    """``moment`` as UTC text that sorts in time order."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="microseconds")

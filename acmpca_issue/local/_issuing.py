@@ -219,6 +219,7 @@ def make_certificate(
         csr,
         api=passthrough.extensions if passthrough is not None else None,
         subject_key=csr.public_key(),
+        issuer_certificate=ca.certificate,
         issuer_key=ca.key.public_key(),
     )
     for extension in extensions:

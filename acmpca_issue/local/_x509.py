@@ -7,7 +7,8 @@ certificate by the documented priority: template definition over ApiPassthrough 
 Example::
 
     extensions = certificate_extensions(
-        TemplateArn.of("EndEntityCertificate"), csr, passthrough=None,
+        TemplateArn.of("EndEntityCertificate"), csr, api=None,
+        subject_key=csr.public_key(), issuer_certificate=ca_certificate,
         issuer_key=ca_public_key,
     )
 """
@@ -32,7 +33,12 @@ from acmpca_issue._enums import ExtendedKeyUsageType
 from acmpca_issue._passthrough import Extensions, GeneralName, Subject
 from acmpca_issue.local._protocol import LocalServiceError
 
-__all__ = ["certificate_extensions", "general_name", "subject_name"]
+__all__ = [
+    "authority_key_identifier",
+    "certificate_extensions",
+    "general_name",
+    "subject_name",
+]
 
 _INVALID_ARGS = "InvalidArgsException"
 
@@ -297,12 +303,34 @@ def passthrough_extensions(
     return found
 
 
+def authority_key_identifier(
+    issuer_certificate: x509.Certificate | None, issuer_key: CertificateIssuerPublicKeyTypes
+) -> x509.AuthorityKeyIdentifier:
+    """The Authority Key Identifier of a certificate the CA signs, as the templates define it.
+
+    It is the key identifier of the CA certificate's Subject Key Identifier, copied as it is:
+    a CA certificate from an outside issuer may carry any identifier there (a truncated
+    SHA-256, a random one), and chain building matches the two byte for byte. Only when the
+    CA certificate has no SKI, or there is no CA certificate yet (a root signing its own), is
+    it the SHA-1 of the CA's public key.
+    """
+    if issuer_certificate is not None:
+        try:
+            ski = issuer_certificate.extensions.get_extension_for_class(x509.SubjectKeyIdentifier)
+        except x509.ExtensionNotFound:
+            pass
+        else:
+            return x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski.value)
+    return x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key)
+
+
 def certificate_extensions(
     template: TemplateArn,
     csr: x509.CertificateSigningRequest,
     *,
     api: Extensions | None,
     subject_key: CertificatePublicKeyTypes,
+    issuer_certificate: x509.Certificate | None,
     issuer_key: CertificateIssuerPublicKeyTypes,
 ) -> Iterable[x509.Extension[x509.ExtensionType]]:
     """Every extension of a certificate made with ``template``, by the documented priority.
@@ -310,7 +338,7 @@ def certificate_extensions(
     Lowest to highest: the CSR (all its extensions for a CSR-passthrough template, only its
     subject alternative names otherwise), then ApiPassthrough (``api``, only for an
     API-passthrough template), then the template's own definition, then the subject and
-    authority key identifiers.
+    authority key identifiers (see :func:`authority_key_identifier`).
     """
     chosen: dict[ObjectIdentifier, x509.Extension[x509.ExtensionType]] = {}
     for extension in csr.extensions:
@@ -325,7 +353,7 @@ def certificate_extensions(
         chosen[value.oid] = x509.Extension(value.oid, critical, value)
     for value in (
         x509.SubjectKeyIdentifier.from_public_key(subject_key),
-        x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key),
+        authority_key_identifier(issuer_certificate, issuer_key),
     ):
         chosen[value.oid] = x509.Extension(value.oid, False, value)
     return chosen.values()

@@ -173,7 +173,7 @@ class TestProfiles:
         assert _eku(cert) is None
 
     def test_key_identifiers(self, world: tuple[LocalPrivateCA, FakeClock, str]) -> None:
-        """SKI is the subject key's; AKI is the CA key's."""
+        """SKI is the SHA-1 of the subject key; AKI is the CA certificate's SKI."""
         pca, _, ca = world
         cert = _issue(world, "EndEntityCertificate")
         got = pca.engine.handle(

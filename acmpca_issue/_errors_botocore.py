@@ -34,6 +34,7 @@ from acmpca_issue.exceptions import (
 
 __all__ = [
     "NEVER_RETRIED",
+    "NO_CREDENTIALS_FIX",
     "RefusalNotRetried",
     "is_retryable_transport",
     "never_retry_refusals",
@@ -60,6 +61,18 @@ _RETRYABLE_TRANSPORT = (
 )
 
 
+_NO_CREDENTIALS = (
+    botocore.exceptions.NoCredentialsError,
+    botocore.exceptions.PartialCredentialsError,
+)
+#: What a missing-credentials error says to do about it.
+NO_CREDENTIALS_FIX = (
+    "for AWS, configure credentials (aws configure, AWS_PROFILE, or AWS_ACCESS_KEY_ID and "
+    "AWS_SECRET_ACCESS_KEY); a local Private CA needs none: use LocalPrivateCA().issuer(), "
+    "or export the lines `acmpca-issue local-ca serve` prints (any placeholder keys work)"
+)
+
+
 def translate(error: BaseException, *, operation: str | None = None) -> AcmPcaIssueError | None:
     """The acmpca_issue error for a botocore exception, or ``None`` for anything else.
 
@@ -79,7 +92,8 @@ def translate(error: BaseException, *, operation: str | None = None) -> AcmPcaIs
         return InvalidRequestError(f"botocore rejected the parameters: {error}")
     if isinstance(error, botocore.exceptions.BotoCoreError):
         where = f"{operation}: " if operation else ""
-        return TransportError(f"{where}{type(error).__name__}: {error}")
+        fix = f"; {NO_CREDENTIALS_FIX}" if isinstance(error, _NO_CREDENTIALS) else ""
+        return TransportError(f"{where}{type(error).__name__}: {error}{fix}")
     return None
 
 

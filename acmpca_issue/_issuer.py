@@ -36,7 +36,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
 
 from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
 from acmpca_issue._issued import IssuedCertificate
@@ -49,20 +49,39 @@ from acmpca_issue._issuer_core import (
     Sleep,
     Step,
     Steps,
+    client_region,
 )
 from acmpca_issue._preflight import CaInfo
 from acmpca_issue._waiter import Backoff
 from acmpca_issue.exceptions import TransportError
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from acmpca_issue._request import IssueCertificateRequest
 
-__all__ = ["MAX_ATTEMPTS", "NOT_FOUND_GRACE", "AcmPcaClient", "Issuer"]
+__all__ = ["MAX_ATTEMPTS", "NOT_FOUND_GRACE", "AcmPcaClient", "Issuer", "IssuerOptions"]
 
 _T = TypeVar("_T")
 
 AcmPcaClient = Any
 """A botocore or boto3 ``acm-pca`` client (``mypy_boto3_acm_pca.ACMPCAClient``)."""
+
+
+class IssuerOptions(TypedDict, total=False):
+    """The keyword options of :class:`Issuer`, for ``from_session`` and ``LocalPrivateCA.issuer``.
+
+    A misspelt option (``wait_timeot=5``) is a type error, as it is for ``Issuer`` itself.
+    """
+
+    preflight: bool
+    wait_timeout: float
+    ca_cache_ttl: float
+    max_attempts: int
+    sleep: Callable[[float], object]
+    clock: Callable[[], float]
+    backoff: Backoff | None
+    now: Callable[[], datetime] | None
 
 
 class Issuer(IssuerCore):
@@ -112,6 +131,7 @@ class Issuer(IssuerCore):
             now=now,
         )
         self.client = client
+        self._client_region = client_region(client)
         self._sleep = sleep
         if hasattr(client, "meta"):  # a botocore client: botocore is loaded already
             from acmpca_issue._errors_botocore import never_retry_refusals
@@ -124,14 +144,17 @@ class Issuer(IssuerCore):
         region_name: str | None = None,
         profile_name: str | None = None,
         endpoint_url: str | None = None,
-        **issuer_options: Any,
+        **issuer_options: Unpack[IssuerOptions],
     ) -> Issuer:
         """An Issuer with a new botocore client, whose own retries are off.
 
         Args:
-            region_name: the AWS Region (default: the profile's or ``AWS_DEFAULT_REGION``).
+            region_name: the AWS Region (default: the profile's or ``AWS_DEFAULT_REGION``;
+                where neither is set, each call goes to the region of its ARN).
             profile_name: the AWS profile (default: the default credential chain).
             endpoint_url: another endpoint, such as a local Private CA's ``endpoint_url``.
+                A loopback endpoint needs no credentials: without a profile or
+                ``AWS_ACCESS_KEY_ID``, placeholder keys are sent.
             **issuer_options: passed to :class:`Issuer`.
 
         Raises:
@@ -178,8 +201,8 @@ class Issuer(IssuerCore):
             The :class:`IssuedCertificate`, or with ``wait=False`` its :class:`CertificateArn`.
 
         Raises:
-            InvalidRequestError: the preflight found the request would be refused; nothing
-                was sent to IssueCertificate.
+            InvalidRequestError: the preflight found the request would be refused, or the CA
+                is in another region than the client's; nothing was sent to IssueCertificate.
             ServiceError: the service refused; a subclass per error code. Errors raised after
                 the certificate was issued carry ``certificate_arn``.
             TransportError: no answer (after retries where that is safe).
@@ -279,6 +302,7 @@ class Issuer(IssuerCore):
             verify: check the chain and that the ARN's serial is the certificate's.
 
         Raises:
+            InvalidRequestError: the ARN is in another region than the client's (nothing sent).
             ServiceError: e.g. ``RequestFailedError`` when issuance failed; carries
                 ``certificate_arn``.
             IssuanceTimeoutError: still in progress at the deadline.

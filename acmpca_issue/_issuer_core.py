@@ -39,6 +39,7 @@ from acmpca_issue.exceptions import (
     AccessDeniedError,
     AcmPcaIssueError,
     InternalFailureError,
+    InvalidRequestError,
     InvalidStateError,
     IssuanceTimeoutError,
     RequestInProgressError,
@@ -62,6 +63,7 @@ __all__ = [
     "Sleep",
     "Step",
     "Steps",
+    "client_region",
 ]
 
 logger = logging.getLogger("acmpca_issue._issuer")
@@ -203,6 +205,12 @@ def _note_token(error: BaseException, token: str, why: str) -> None:
         add_note(text)
 
 
+def client_region(client: object) -> str | None:
+    """The region a botocore or boto3 client sends to, or None when it follows each ARN."""
+    region = getattr(getattr(client, "meta", None), "region_name", None)
+    return region if isinstance(region, str) else None
+
+
 @attrs.frozen
 class _Cached:
     at: float
@@ -242,6 +250,29 @@ class IssuerCore:
         # One lock per CA (the shell's kind), so that callers missing the cache together
         # describe it once.
         self._describing: dict[str, Any] = {}
+
+    #: The region the shell's client sends to (see :func:`client_region`); None when each
+    #: call goes to its ARN's region. The shell sets it with its client.
+    _client_region: str | None = None
+
+    def _check_region(self, arn: CertificateAuthorityArn | CertificateArn) -> None:
+        """Refuse, before anything is sent, an ARN in another region than the client's.
+
+        The service would answer a vague ResourceNotFoundException after a round trip; a
+        region typo (``us-east1``) would fail the same way.
+
+        Raises:
+            InvalidRequestError: the regions differ; the message names both.
+        """
+        region = self._client_region
+        if region is None or region == arn.region:
+            return
+        kind = "certificate" if isinstance(arn, CertificateArn) else "CA"
+        raise InvalidRequestError(
+            f"the {kind} ARN is in region {arn.region!r} but the client sends to {region!r}; "
+            f"use region {arn.region!r}, or leave the region out and it is taken from the ARN",
+            path="certificate_arn" if kind == "certificate" else "certificate_authority_arn",
+        )
 
     def __repr__(self) -> str:
         return (
@@ -286,6 +317,7 @@ class IssuerCore:
     def _issue_steps(
         self, request: IssueCertificateRequest, *, wait: bool, verify: bool
     ) -> Steps[IssuedCertificate | CertificateArn]:
+        self._check_region(request.certificate_authority_arn)
         ca_arn = str(request.certificate_authority_arn)
         if self.preflight:
             ca: CaInfo = yield Describe(ca_arn)
@@ -353,6 +385,7 @@ class IssuerCore:
         self, certificate_arn: CertificateArn | str, *, verify: bool
     ) -> Steps[IssuedCertificate]:
         arn = CertificateArn.parse(certificate_arn)
+        self._check_region(arn)
         certificate = yield from self._fetch_steps(arn, not_found_until=None)
         if verify:
             try:
@@ -363,7 +396,9 @@ class IssuerCore:
 
     def _describe_steps(self, certificate_authority_arn: str) -> Steps[CaInfo]:
         """DescribeCertificateAuthority, stored in the cache."""
-        key = str(CertificateAuthorityArn.parse(certificate_authority_arn))
+        arn = CertificateAuthorityArn.parse(certificate_authority_arn)
+        self._check_region(arn)
+        key = str(arn)
         cached = self._cached(key)
         if cached is not None:  # another caller described it while this one waited
             return cached

@@ -178,16 +178,22 @@ def local_ca(args: argparse.Namespace, *, stdout: TextIO) -> int:
 
     query = compile_query(getattr(args, "query", None))
     pca = LocalPrivateCA(state_dir=args.state_dir)
-    server = pca.serve(port=args.port)
+    region = getattr(args, "region", None) or "us-east-1"
+    server = pca.serve(port=args.port, region_name=region)
     try:
         data: dict[str, object] = {"EndpointUrl": server.endpoint_url}
         if args.create_ca:
-            region = getattr(args, "region", None)
-            made = pca.create_root_ca(**({"region_name": region} if region else {}))
+            made = pca.create_root_ca(region_name=region)
             data["CertificateAuthorityArn"] = str(made)
         stdout.write(render(data, output=_output(args), query=query))
         stdout.flush()
         print(f"serving AWS Private CA on {server.endpoint_url}; Ctrl-C stops", file=sys.stderr)
+        print(
+            "for the AWS CLI and other SDKs, paste (any placeholder keys work):\n"
+            + server.export_lines(),
+            end="",
+            file=sys.stderr,
+        )
         _block()
     finally:
         server.close()

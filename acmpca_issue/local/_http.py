@@ -30,7 +30,7 @@ from acmpca_issue.local._protocol import (
     handle_request,
 )
 
-__all__ = ["MAX_BODY_BYTES", "LocalServer", "serve"]
+__all__ = ["MAX_BODY_BYTES", "PLACEHOLDER_KEY", "LocalServer", "serve"]
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +167,11 @@ class _Server(http.server.ThreadingHTTPServer):
         logger.debug("connection error from %s", client_address, exc_info=True)
 
 
+#: The access key and secret in :attr:`LocalServer.environment`: the local Private CA checks
+#: no signature, so any value works; these only satisfy the SDKs' search for credentials.
+PLACEHOLDER_KEY = "local"
+
+
 class LocalServer:
     """A running local Private CA HTTP server; close it (or use ``with``) when done.
 
@@ -174,10 +179,12 @@ class LocalServer:
         endpoint_url: ``http://host:port``, for ``endpoint_url=`` or ``--endpoint-url``.
         host: The address the server is bound to.
         port: The bound TCP port (the chosen one when started with ``port=0``).
+        region: The region :attr:`environment` names (the server answers for every region).
     """
 
-    def __init__(self, server: _Server) -> None:
+    def __init__(self, server: _Server, *, region: str = "us-east-1") -> None:
         self._server = server
+        self.region = region
         address = server.server_address
         self.host: str = str(address[0])
         self.port: int = int(address[1])
@@ -196,6 +203,26 @@ class LocalServer:
     def __repr__(self) -> str:
         state = "closed" if self._closed else "running"
         return f"<LocalServer {self.endpoint_url} {state}>"
+
+    @property
+    def environment(self) -> dict[str, str]:
+        """The environment that points any AWS SDK or the AWS CLI at this server.
+
+        ``AWS_ENDPOINT_URL_ACM_PCA`` (acm-pca calls only; other services are unchanged),
+        ``AWS_DEFAULT_REGION`` and placeholder ``AWS_ACCESS_KEY_ID`` /
+        ``AWS_SECRET_ACCESS_KEY`` (nothing checks them). Use it as
+        ``subprocess.run([...], env={**os.environ, **server.environment})``.
+        """
+        return {
+            "AWS_ENDPOINT_URL_ACM_PCA": self.endpoint_url,
+            "AWS_DEFAULT_REGION": self.region,
+            "AWS_ACCESS_KEY_ID": PLACEHOLDER_KEY,
+            "AWS_SECRET_ACCESS_KEY": PLACEHOLDER_KEY,
+        }
+
+    def export_lines(self) -> str:
+        """:attr:`environment` as shell ``export`` lines, to paste into a terminal."""
+        return "".join(f"export {name}={value}\n" for name, value in self.environment.items())
 
     @property
     def closed(self) -> bool:
@@ -225,15 +252,18 @@ class LocalServer:
         self.close()
 
 
-def serve(dispatch: Dispatch, *, host: str = "127.0.0.1", port: int = 0) -> LocalServer:
+def serve(
+    dispatch: Dispatch, *, host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1"
+) -> LocalServer:
     """Start an HTTP server answering the awsJson1_1 protocol with ``dispatch``.
 
     Args:
         dispatch: The engine entry point.
         host: The address to bind; loopback unless you mean to expose the CA.
         port: The TCP port; 0 picks a free one (read it from ``.port``).
+        region: The region the server's :attr:`~LocalServer.environment` names.
 
     Returns:
         The running server; its thread is a daemon, but call ``close()`` when done.
     """
-    return LocalServer(_Server((host, port), dispatch))
+    return LocalServer(_Server((host, port), dispatch), region=region)

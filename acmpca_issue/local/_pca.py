@@ -32,6 +32,9 @@ from acmpca_issue.local._issuing import SHORT_LIVED_MAX
 from acmpca_issue.local._protocol import LocalServiceError
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
+    from acmpca_issue._issuer import Issuer, IssuerOptions
     from acmpca_issue.local._http import LocalServer
 
 __all__ = ["LocalPrivateCA"]
@@ -124,16 +127,39 @@ class LocalPrivateCA:
 
         return make_client(self._engine.handle, region_name=region_name)
 
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> LocalServer:
+    def serve(
+        self, host: str = "127.0.0.1", port: int = 0, *, region_name: str = _DEFAULT_REGION
+    ) -> LocalServer:
         """Serve this CA over HTTP in a background thread (port 0: any free port).
 
+        Args:
+            host: the address to bind (loopback by default).
+            port: the TCP port; 0 picks a free one.
+            region_name: the region the server's ``environment`` names (it answers for all).
+
         Returns:
-            The running server, with ``endpoint_url``, ``port`` and ``close()``; also a context
-            manager that closes it.
+            The running server, with ``endpoint_url``, ``port``, ``environment`` (what to
+            export for other SDKs and the AWS CLI) and ``close()``; also a context manager
+            that closes it.
         """
         from acmpca_issue.local._http import serve
 
-        return serve(self._engine.handle, host=host, port=port)
+        return serve(self._engine.handle, host=host, port=port, region=region_name)
+
+    def issuer(self, **options: Unpack[IssuerOptions]) -> Issuer:
+        """A ready :class:`~acmpca_issue.Issuer` for this CA: no region, credentials or server.
+
+        Its client answers in-process, in the region of each call's ARN, and its wall clock
+        (``now``) is this CA's ``clock`` unless ``options`` give another.
+
+        Args:
+            **options: passed to :class:`~acmpca_issue.Issuer` (``wait_timeout``, ...).
+        """
+        from acmpca_issue._issuer import Issuer
+        from acmpca_issue._session import RegionalClients
+
+        options.setdefault("now", self._engine.now)
+        return Issuer(RegionalClients(self.client), **options)
 
     def fail_next_issuance(self) -> None:
         """Make the next issued certificate fail: GetCertificate answers RequestFailedException.

@@ -648,8 +648,12 @@ class TestAgainstRecordingServer:
         args = [a if a != CA else west for a in self.args(recorder, csr_file)]
         assert run(*args).status == 0
         assert "/eu-west-1/acm-pca/" in recorder.requests[-1].authorization
-        assert run(*args, "--region", "eu-central-1").status == 0
-        assert "/eu-central-1/acm-pca/" in recorder.requests[-1].authorization
+        sent = len(recorder.requests)
+        other = run(*args, "--region", "eu-central-1")
+        assert other.status == 2
+        assert "'eu-west-1'" in other.err
+        assert "'eu-central-1'" in other.err
+        assert len(recorder.requests) == sent  # refused before sending
 
     def test_profile(
         self,

@@ -37,6 +37,7 @@ from acmpca_issue._csr_load import (
     csr_key_algorithm,
     load_csr,
 )
+from acmpca_issue._display import Panel, Row, csr_rows, html_panel, pretty, text_panel
 from acmpca_issue._enums import ExtendedKeyUsageType, KeyAlgorithm, coerce_enum
 from acmpca_issue._files import write_file
 from acmpca_issue._keys import (
@@ -469,6 +470,17 @@ class CsrBundle:
             f"CsrBundle(subject={self.csr.subject.rfc4514_string()!r}, sans={sans!r}, "
             f"key_algorithm={self.key_algorithm!r})"
         )
+
+    def _panel(self) -> Panel:
+        rows = csr_rows(self.csr)
+        rows.append(Row("Private key", "held in memory, never shown (see private_key_pem)"))
+        return Panel("CSR and private key", rows, "acmpca-csr-bundle")
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        pretty(printer, text_panel(self._panel()))
+
+    def _repr_html_(self) -> str:
+        return html_panel(self._panel())
 
 
 def _sans_of(csr: x509.CertificateSigningRequest) -> list[x509.GeneralName]:

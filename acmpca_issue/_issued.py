@@ -9,7 +9,6 @@ Example::
 
 from __future__ import annotations
 
-import html
 import os
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
@@ -21,7 +20,17 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 
+from acmpca_issue import _clock as clock
 from acmpca_issue._arn import CertificateArn
+from acmpca_issue._display import (
+    EMPTY_SUBJECT,
+    Panel,
+    Row,
+    chain_of,
+    html_panel,
+    pretty,
+    text_panel,
+)
 from acmpca_issue._files import write_file
 from acmpca_issue._keys import public_key_der
 from acmpca_issue.exceptions import VerificationError
@@ -371,18 +380,39 @@ class IssuedCertificate:
         }
 
     def __repr__(self) -> str:
+        sans = ", ".join(self.subject_alternative_names)
+        names = f" sans={sans!r}" if sans and not self.subject else ""
         return (
-            f"<IssuedCertificate subject={self.subject!r} serial={self.serial:x} "
+            f"<IssuedCertificate subject={self.subject!r}{names} serial={self.serial:x} "
             f"not_after={self.not_after.isoformat()} arn={str(self.arn)!r}>"
         )
 
-    def _repr_html_(self) -> str:
-        rows = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(label)}</th>"
-            f"<td><code>{html.escape(value)}</code></td></tr>"
+    def _shown_subject(self) -> str:
+        """The subject, or for an empty one the SANs, so the certificate is recognisable."""
+        if self.subject:
+            return self.subject
+        sans = ", ".join(self.subject_alternative_names)
+        return f"{EMPTY_SUBJECT}; SANs {sans}" if sans else EMPTY_SUBJECT
+
+    def _panel(self) -> Panel:
+        rows = [
+            Row(label, value, code=label in ("Serial", "SHA-256", "ARN"))
             for label, value in self.summary().items()
+        ]
+        rows[0] = Row("Subject", self.subject or EMPTY_SUBJECT)
+        return Panel(
+            "Issued certificate",
+            rows,
+            "acmpca-issued-certificate",
+            chain=chain_of(self.certificate, self._shown_subject(), self.chain),
+            now=clock.now(),
         )
-        return f"<table class='acmpca-issued-certificate'>{rows}</table>"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        pretty(printer, text_panel(self._panel()))
+
+    def _repr_html_(self) -> str:
+        return html_panel(self._panel())
 
 
 def _key_pem(private_key: Any) -> bytes:

@@ -17,6 +17,8 @@ from typing import Any
 
 import attrs
 
+from acmpca_issue import _clock as clock
+from acmpca_issue._display import Panel, Row, day, ends_in, html_panel, pretty, text_panel
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm
 from acmpca_issue._problems import Problems
 from acmpca_issue.exceptions import InvalidRequestError
@@ -38,6 +40,10 @@ def _utc(value: Any) -> datetime | None:
     return None
 
 
+def _iso(value: datetime | None) -> str:
+    return "None" if value is None else value.isoformat()
+
+
 @attrs.frozen
 class CaInfo:
     """What the checks need from a DescribeCertificateAuthority answer.
@@ -55,8 +61,31 @@ class CaInfo:
     status: str
     key_algorithm: str
     signing_algorithm: str
-    not_after: datetime | None = None
+    not_after: datetime | None = attrs.field(default=None, repr=_iso)
     usage_mode: str = "GENERAL_PURPOSE"
+
+    def _panel(self) -> Panel:
+        end = "unknown" if self.not_after is None else day(self.not_after)
+        if self.not_after is not None:
+            end += f" ({ends_in(self.not_after, clock.now())})"
+        return Panel(
+            "Certificate authority",
+            [
+                Row("ARN", self.arn, code=True),
+                Row("Status", self.status),
+                Row("Key algorithm", self.key_algorithm),
+                Row("Signing algorithm", self.signing_algorithm),
+                Row("Usage mode", self.usage_mode),
+                Row("NotAfter", end),
+            ],
+            "acmpca-ca-info",
+        )
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        pretty(printer, text_panel(self._panel()))
+
+    def _repr_html_(self) -> str:
+        return html_panel(self._panel())
 
     @classmethod
     def from_api(cls, response: Mapping[str, Any]) -> CaInfo:

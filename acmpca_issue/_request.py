@@ -31,6 +31,16 @@ from typing_extensions import Self
 from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
 from acmpca_issue._clock import now as _clock_now
 from acmpca_issue._csr_load import load_csr
+from acmpca_issue._display import (
+    Panel,
+    Row,
+    csr_line,
+    csr_rows,
+    html_panel,
+    not_after_text,
+    pretty,
+    text_panel,
+)
 from acmpca_issue._enums import SigningAlgorithm, ValidityType, coerce_enum
 from acmpca_issue._passthrough import ApiPassthrough
 from acmpca_issue._problems import Problems, describe
@@ -97,7 +107,7 @@ def _passthrough(value: ApiPassthrough | Mapping[str, Any] | None) -> ApiPassthr
 
 
 def _csr_repr(csr: x509.CertificateSigningRequest) -> str:
-    return f"<CSR subject={csr.subject.rfc4514_string()!r}>"
+    return f"<CSR {csr_line(csr)}>"
 
 
 def _check_arn(arn: object, parse: Callable[[object], Any]) -> Any:
@@ -305,6 +315,38 @@ class IssueCertificateRequest:
                 ]
             )
         return attrs.evolve(self, **changes)
+
+    # Display --------------------------------------------------------------------------------
+
+    def _panel(self) -> Panel:
+        when = _clock_now()
+        rows = [Row("CA", str(self.certificate_authority_arn), code=True)]
+        rows.extend(
+            Row(f"CSR {row.label if row.label == 'SANs' else row.label.lower()}", row.value)
+            for row in csr_rows(self.csr)
+        )
+        rows.append(Row("Signing algorithm", self.signing_algorithm.value))
+        rows.append(Row("Validity", f"Value={self.validity.value},Type={self.validity.type.value}"))
+        if self.validity_not_before is None:
+            rows.append(Row("NotBefore", "issuance - 60 minutes (the service's default)"))
+        else:
+            rows.append(Row("NotBefore", not_after_text(self.validity_not_before, when)))
+        rows.append(Row("NotAfter", not_after_text(self.validity, when)))
+        template = "EndEntityCertificate/V1 (the default)"
+        if self.template_arn is not None:
+            template = str(self.template_arn)
+        rows.append(Row("Template", template, code=self.template_arn is not None))
+        if self.api_passthrough is not None:
+            rows.append(Row("ApiPassthrough", json.dumps(self.api_passthrough.to_api()), code=True))
+        if self.idempotency_token is not None:
+            rows.append(Row("Idempotency token", self.idempotency_token, code=True))
+        return Panel("IssueCertificate request", rows, "acmpca-request")
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        pretty(printer, text_panel(self._panel()))
+
+    def _repr_html_(self) -> str:
+        return html_panel(self._panel())
 
     # The AWS shape ----------------------------------------------------------------------------
 

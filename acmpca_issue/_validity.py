@@ -23,6 +23,8 @@ from typing import Any, cast
 import attrs
 from typing_extensions import Self
 
+from acmpca_issue import _clock
+from acmpca_issue._display import Panel, html_panel, pretty, text_panel, validity_rows
 from acmpca_issue._enums import ValidityType, coerce_enum
 from acmpca_issue._problems import Problems, describe
 from acmpca_issue.exceptions import InvalidRequestError
@@ -273,6 +275,17 @@ class Validity:
                 f"{self.value} {self.type.value} from {start.isoformat()} ends after 9999",
                 path="value",
             ) from None
+
+    # Display --------------------------------------------------------------------------------
+
+    def _panel(self) -> Panel:
+        return Panel("Validity", validity_rows(self, _clock.now()), "acmpca-validity")
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        pretty(printer, text_panel(self._panel()))
+
+    def _repr_html_(self) -> str:
+        return html_panel(self._panel())
 
 
 _ENDS: dict[ValidityType, Callable[[int, datetime], datetime]] = {

@@ -30,10 +30,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
-from typing import TYPE_CHECKING, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 if TYPE_CHECKING:
     from acmpca_issue._arn import CertificateArn
+    from acmpca_issue._display import Panel
 
 __all__ = [
     "SERVICE_ERRORS",
@@ -122,6 +123,28 @@ class InvalidRequestError(AcmPcaIssueError, ValueError):
             return str(self.problems[0])
         lines = "\n".join(f"  - {problem}" for problem in self.problems)
         return f"{len(self.problems)} problems:\n{lines}"
+
+    def _panel(self) -> Panel:
+        from acmpca_issue._display import Panel
+
+        count = len(self.problems)
+        return Panel(
+            f"{type(self).__name__}: {count} problem{'s' if count != 1 else ''}",
+            (),
+            "acmpca-invalid-request",
+            table_header=("Field", "Problem"),
+            table=[(problem.path or "(the value)", problem.message) for problem in self.problems],
+        )
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        from acmpca_issue._display import pretty, text_panel
+
+        pretty(printer, text_panel(self._panel()))
+
+    def _repr_html_(self) -> str:
+        from acmpca_issue._display import html_panel
+
+        return html_panel(self._panel())
 
     def at(self, prefix: str) -> InvalidRequestError:
         """Return the same error class with every path placed under ``prefix``."""

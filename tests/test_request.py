@@ -159,9 +159,12 @@ class TestBuilding:
         assert [p.path for p in error.value.problems] == ["csr"]
 
     def test_repr_hides_the_csr(self, csr_pem: bytes, ca_arn: str) -> None:
-        """The repr names the CSR's subject, never its PEM."""
+        """The repr names the CSR's subject, SANs and key type, never its PEM."""
         text = repr(_request_for(csr_pem, ca_arn))
-        assert "csr=<CSR subject='CN=svc.example.com'>" in text
+        assert (
+            "csr=<CSR subject='CN=svc.example.com' sans='DNS:svc.example.com' key=EC_prime256v1>"
+            in (text)
+        )
         assert "BEGIN" not in text
 
     def test_full(self, csr: x509.CertificateSigningRequest, ca_arn: str) -> None:

@@ -172,6 +172,15 @@ class Engine:
         """The engine's clock, as an aware UTC datetime."""
         return self._clock().astimezone(timezone.utc)
 
+    def inventory(self) -> list[tuple[CaRecord, str, int]]:
+        """Every CA in creation order, with its status and how many certificates it issued."""
+        with self._lock:
+            counts = dict.fromkeys(self._cas, 0)
+            for record in self._certificates.values():
+                if not record.failed and record.ca_arn in counts:
+                    counts[record.ca_arn] += 1
+            return [(ca, self._status(ca), counts[arn]) for arn, ca in self._cas.items()]
+
     def handle(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """Run one operation as a client asked for it (rate limits, delays and failures apply).
 

@@ -25,6 +25,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
+from acmpca_issue._display import Panel, html_panel, name_or_empty, pretty, text_panel
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm, coerce_enum
 from acmpca_issue.exceptions import InvalidRequestError, InvalidStateError, service_error_class
 from acmpca_issue.local._engine import DEFAULT_ACCOUNT, Engine
@@ -108,6 +109,33 @@ class LocalPrivateCA:
     def __repr__(self) -> str:
         where = "in memory" if self.state_dir is None else f"state_dir={str(self.state_dir)!r}"
         return f"<LocalPrivateCA {where}>"
+
+    def _panel(self) -> Panel:
+        where = "in memory" if self.state_dir is None else f"state in {self.state_dir}"
+        table = [
+            (
+                ca.ca_type.title(),
+                name_or_empty(ca.subject_name),
+                ca.key_algorithm.value,
+                status,
+                str(issued),
+                ca.arn,
+            )
+            for ca, status, issued in self._engine.inventory()
+        ]
+        return Panel(
+            f"Local Private CA ({where}): {len(table)} CA{'s' if len(table) != 1 else ''}",
+            (),
+            "acmpca-local-pca",
+            table_header=("Type", "Subject", "Key", "Status", "Issued", "ARN"),
+            table=table,
+        )
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        pretty(printer, text_panel(self._panel()))
+
+    def _repr_html_(self) -> str:
+        return html_panel(self._panel())
 
     @property
     def engine(self) -> Engine:

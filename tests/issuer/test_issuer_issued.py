@@ -102,7 +102,7 @@ class TestViews:
         assert f"{SERIAL:x}" in text
         assert "-----" not in text
         page = issued._repr_html_()
-        assert page.startswith("<table")
+        assert page.startswith("<div class='acmpca-panel acmpca-issued-certificate'")
         assert "SHA-256" in page
         assert "-----" not in page
         key = ec.generate_private_key(ec.SECP256R1())

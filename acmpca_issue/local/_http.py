@@ -27,6 +27,7 @@ from acmpca_issue.local._protocol import (
     JSON_CONTENT_TYPE,
     Dispatch,
     WireResponse,
+    error_type,
     handle_request,
 )
 
@@ -39,7 +40,7 @@ MAX_BODY_BYTES = 8 * 1024 * 1024
 
 
 def _json_error(status: int, code: str, message: str) -> WireResponse:
-    body = json.dumps({"__type": code, "message": message}).encode("ascii")
+    body = json.dumps({"__type": error_type(code), "message": message}).encode("ascii")
     return WireResponse(
         status=status,
         headers={

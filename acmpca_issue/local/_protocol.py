@@ -20,8 +20,12 @@ Error codes chosen where the service's behaviour is not in its model (see docs/l
   shape, a blob is not base64: ``SerializationException`` (400);
 - a required member is missing or a value breaks a length, range, pattern or enum constraint:
   ``ValidationException`` (400) with AWS's ``N validation error(s) detected: ...`` message;
-- the ``X-Amz-Target`` header is missing or names no operation: ``UnknownOperationException``;
+- the ``X-Amz-Target`` header is missing or names no operation: ``UnknownOperationException``
+  ("The requested operation is not recognized by the service.");
 - the engine fails with anything but :class:`LocalServiceError`: ``InternalFailure`` (500).
+
+These framework errors, and ``ThrottlingException``, carry the framework's namespace in
+``__type`` (:data:`FRAMEWORK_ERROR_TYPES`) whichever layer raises them.
 """
 
 from __future__ import annotations
@@ -45,12 +49,15 @@ if TYPE_CHECKING:
     from botocore.model import OperationModel, ServiceModel, Shape, StructureShape
 
 __all__ = [
+    "FRAMEWORK_ERROR_TYPES",
     "JSON_CONTENT_TYPE",
     "TARGET_PREFIX",
+    "UNKNOWN_OPERATION_MESSAGE",
     "Dispatch",
     "LocalServiceError",
     "WireResponse",
     "current_region",
+    "error_type",
     "handle_request",
     "service_model",
 ]
@@ -64,10 +71,31 @@ JSON_CONTENT_TYPE = "application/x-amz-json-1.1"
 TARGET_PREFIX = "ACMPrivateCA"
 DEFAULT_REGION = "us-east-1"
 
-_SERIALIZATION = "com.amazon.coral.service#SerializationException"
-_VALIDATION = "com.amazon.coral.validate#ValidationException"
-_UNKNOWN_OPERATION = "com.amazon.coral.service#UnknownOperationException"
+_SERIALIZATION = "SerializationException"
+_VALIDATION = "ValidationException"
+_UNKNOWN_OPERATION = "UnknownOperationException"
 _INTERNAL = "InternalFailure"
+
+#: The ``__type`` of the errors that come from AWS's service framework rather than from AWS
+#: Private CA's model: AWS JSON services send them with the framework's namespace, e.g.
+#: ``{"__type": "com.amazon.coral.validate#ValidationException", ...}``, whoever raised them
+#: (model validation or the CA's own range checks). Every SDK strips the namespace, so a
+#: botocore ``ClientError`` still has ``Error.Code == "ValidationException"``. Codes of the
+#: acm-pca model (``InvalidArgsException``, ...) are sent bare, as the service sends them.
+FRAMEWORK_ERROR_TYPES: Mapping[str, str] = {
+    "SerializationException": "com.amazon.coral.service#SerializationException",
+    "UnknownOperationException": "com.amazon.coral.service#UnknownOperationException",
+    "InternalFailure": "com.amazon.coral.service#InternalFailure",
+    "MissingAuthenticationTokenException": (
+        "com.amazon.coral.service#MissingAuthenticationTokenException"
+    ),
+    "IncompleteSignatureException": "com.amazon.coral.service#IncompleteSignatureException",
+    "ValidationException": "com.amazon.coral.validate#ValidationException",
+    "ThrottlingException": "com.amazon.coral.availability#ThrottlingException",
+}
+
+#: The message of ``UnknownOperationException``, as AWS's service framework words it.
+UNKNOWN_OPERATION_MESSAGE = "The requested operation is not recognized by the service."
 
 _REGION = contextvars.ContextVar("acmpca_issue_local_region", default=DEFAULT_REGION)
 _CREDENTIAL_SCOPE = re.compile(r"Credential=[^/,\s]+/\d{8}/([a-z0-9-]+)/", re.ASCII)
@@ -200,7 +228,7 @@ def _handle(
     prefix, _, name = target.partition(".")
     operation = _operation_model(name) if prefix == TARGET_PREFIX else None
     if operation is None:
-        return _error(request_id, _UNKNOWN_OPERATION, "", 400)
+        return _error(request_id, _UNKNOWN_OPERATION, UNKNOWN_OPERATION_MESSAGE, 400)
     try:
         params = _parse_body(body, operation)
     except _SerializationError as error:
@@ -236,9 +264,14 @@ def _response(request_id: str, status: int, payload: Mapping[str, Any]) -> WireR
     )
 
 
+def error_type(code: str) -> str:
+    """The ``__type`` the service sends for ``code`` (see :data:`FRAMEWORK_ERROR_TYPES`)."""
+    return FRAMEWORK_ERROR_TYPES.get(code, code)
+
+
 def _error(request_id: str, code: str, message: str, status: int) -> WireResponse:
-    response = _response(request_id, status, {"__type": code, "message": message})
-    response.headers["x-amzn-ErrorType"] = code.rpartition("#")[2]
+    response = _response(request_id, status, {"__type": error_type(code), "message": message})
+    response.headers["x-amzn-ErrorType"] = code
     return response
 
 

@@ -168,8 +168,13 @@ class TestRouting:
         """A missing or unknown X-Amz-Target is UnknownOperationException."""
         headers = {} if target is None else {"X-Amz-Target": target}
         response = handle_request(Recorder(), method="POST", path="/", headers=headers, body=b"{}")
-        status, code, _ = error_of(response, json.loads(response.body))
-        assert (status, code) == (400, "UnknownOperationException")
+        document = json.loads(response.body)
+        assert error_of(response, document) == (
+            400,
+            "UnknownOperationException",
+            "The requested operation is not recognized by the service.",
+        )
+        assert document["__type"] == "com.amazon.coral.service#UnknownOperationException"
 
     def test_wrong_path_is_404(self) -> None:
         """Only / exists."""
@@ -501,6 +506,7 @@ class TestOutputs:
             "InternalFailure",
             "An internal error occurred.",
         )
+        assert document["__type"] == "com.amazon.coral.service#InternalFailure"
         assert response.request_id in caplog.text
 
     def test_service_errors_keep_code_message_and_status(self) -> None:
@@ -512,7 +518,7 @@ class TestOutputs:
         recorder = Recorder(errors)
         response, document = call(recorder, "ListCertificateAuthorities", {})
         assert error_of(response, document) == (400, "ThrottlingException", "Rate exceeded")
-        assert document["__type"] == "ThrottlingException"
+        assert document["__type"] == "com.amazon.coral.availability#ThrottlingException"
         response, document = call(recorder, "ListTags", {"CertificateAuthorityArn": CA_ARN})
         assert error_of(response, document) == (503, "ServiceUnavailable", "down")
         error = errors["ListTags"]
@@ -584,3 +590,38 @@ def test_fuzz_always_a_well_formed_answer(target: str, body: bytes, method: str,
         "UnsupportedMediaTypeException",
     }
     assert isinstance(document["message"], str)
+
+
+class TestErrorForms:
+    """One form per error code, whichever layer raises it: the service framework's namespace on
+    framework errors, the bare code on the acm-pca model's."""
+
+    def test_validation_exception_has_one_form(self) -> None:
+        """The CA's own range checks send the same __type as model validation."""
+        _, from_model = call(Recorder(), "GetCertificate", {})
+        range_check = LocalServiceError("ValidationException", "NotAfter is past the CA's")
+        response, from_engine = call(
+            Recorder({"ListCertificateAuthorities": range_check}), "ListCertificateAuthorities", {}
+        )
+        assert from_model["__type"] == from_engine["__type"]
+        assert from_engine["__type"] == "com.amazon.coral.validate#ValidationException"
+        assert response.headers["x-amzn-ErrorType"] == "ValidationException"
+
+    def test_serialization_exception_is_namespaced(self) -> None:
+        """A body that is not JSON: the framework's SerializationException."""
+        _, document = call(Recorder(), "ListCertificateAuthorities", b"[")
+        assert document["__type"] == "com.amazon.coral.service#SerializationException"
+
+    def test_model_errors_are_bare(self) -> None:
+        """Codes of the acm-pca model are sent as the model names them."""
+        refusal = LocalServiceError("InvalidArgsException", "no")
+        _, document = call(
+            Recorder({"ListCertificateAuthorities": refusal}), "ListCertificateAuthorities", {}
+        )
+        assert document["__type"] == "InvalidArgsException"
+
+    @pytest.mark.parametrize("code", sorted(_protocol.FRAMEWORK_ERROR_TYPES))
+    def test_framework_types_end_in_their_code(self, code: str) -> None:
+        """Stripping the namespace, as every SDK does, gives back the code."""
+        assert _protocol.error_type(code).rpartition("#")[2] == code
+        assert _protocol.error_type(code).startswith("com.amazon.coral.")

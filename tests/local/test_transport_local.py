@@ -259,8 +259,8 @@ class TestHttp:
     @pytest.mark.parametrize(
         ("headers", "status", "code"),
         [
-            ({"Content-Length": "abc"}, 400, "SerializationException"),
-            ({"Content-Length": "-5"}, 400, "SerializationException"),
+            ({"Content-Length": "abc"}, 400, "com.amazon.coral.service#SerializationException"),
+            ({"Content-Length": "-5"}, 400, "com.amazon.coral.service#SerializationException"),
             (
                 {"Content-Length": str(_http.MAX_BODY_BYTES + 1)},
                 413,
@@ -311,7 +311,7 @@ class TestHttp:
         status, _, data = raw(server, "POST")
         assert status == 500
         assert json.loads(data) == {
-            "__type": "InternalFailure",
+            "__type": "com.amazon.coral.service#InternalFailure",
             "message": "An internal error occurred.",
         }
         assert "server bug" in caplog.text

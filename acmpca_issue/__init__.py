@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         TemplateArn,
         parse_certificate_arn,
     )
+    from acmpca_issue._async_issuer import AsyncIssuer
     from acmpca_issue._csr import CsrBundle, build_csr, generate_private_key
     from acmpca_issue._csr_load import load_csr
     from acmpca_issue._enums import (
@@ -86,6 +87,7 @@ _EXPORTS: dict[str, str] = {
     ),
     "IssuedCertificate": "acmpca_issue._issued",
     "Issuer": "acmpca_issue._issuer",
+    "AsyncIssuer": "acmpca_issue._async_issuer",
     **dict.fromkeys(
         [
             "ApiPassthrough",
@@ -124,6 +126,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "AcmPcaIssueError",
     "ApiPassthrough",
+    "AsyncIssuer",
     "CertificateArn",
     "CertificateAuthorityArn",
     "CsrBundle",

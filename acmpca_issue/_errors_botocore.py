@@ -16,7 +16,7 @@ Example::
 
 from __future__ import annotations
 
-import threading
+import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -48,7 +48,11 @@ NEVER_RETRIED = frozenset(
     {"LimitExceededException", "InvalidArgsException", "MalformedCSRException"}
 )
 _HANDLER_ID = "acmpca-issue-never-retry-refusals"
-_state = threading.local()
+# Set while the Issuer's own call is in flight: per thread for the Issuer, per task for the
+# AsyncIssuer (each asyncio task runs in a copy of the context).
+_unretried: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "acmpca_issue_unretried", default=False
+)
 
 # BotoCoreErrors after which the same call may be sent again: the connection failed or was
 # reset, or no answer came in time. IssueCertificate is resent with the same idempotency
@@ -141,9 +145,10 @@ def never_retry_refusals(client: Any) -> None:
 
     botocore's standard and adaptive retry modes count ``LimitExceededException`` as
     throttling and resend the call up to ``max_attempts`` times. This registers a first
-    ``needs-retry`` handler on the client that, only inside :func:`unretried_call` on the same
-    thread, ends the call at the first such answer; the client's other calls, and its retries
-    of throttling and connection errors, are unchanged. Registering twice is harmless.
+    ``needs-retry`` handler on the client that, only inside :func:`unretried_call` in the same
+    thread or asyncio task, ends the call at the first such answer; the client's other calls,
+    and its retries of throttling and connection errors, are unchanged. Registering twice is
+    harmless. It works on an aiobotocore client too.
 
     Args:
         client: a botocore or boto3 ``acm-pca`` client.
@@ -152,7 +157,7 @@ def never_retry_refusals(client: Any) -> None:
 
     def stop(response: Any = None, operation: Any = None, **_: Any) -> None:
         # ``response`` is (http_response, parsed) when an answer came, None after an exception.
-        if response is None or not getattr(_state, "active", False):
+        if response is None or not _unretried.get():
             return
         parsed: Any = response[1]
         code = (parsed.get("Error") or {}).get("Code")
@@ -165,13 +170,12 @@ def never_retry_refusals(client: Any) -> None:
 
 @contextmanager
 def unretried_call() -> Iterator[None]:
-    """Within this block, on this thread, refusals in :data:`NEVER_RETRIED` are not resent."""
-    previous = getattr(_state, "active", False)
-    _state.active = True
+    """Within this block, on this thread or task, :data:`NEVER_RETRIED` refusals are not resent."""
+    token = _unretried.set(True)
     try:
         yield
     finally:
-        _state.active = previous
+        _unretried.reset(token)
 
 
 def is_retryable_transport(error: BaseException) -> bool:

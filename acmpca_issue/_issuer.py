@@ -44,6 +44,7 @@ from acmpca_issue._issuer_core import (
     MAX_ATTEMPTS,
     NOT_FOUND_GRACE,
     Describe,
+    IssueFields,
     IssuerCore,
     Runner,
     Sleep,
@@ -278,16 +279,16 @@ class Issuer(IssuerCore):
         Raises:
             InvalidRequestError: a field is invalid; every problem is listed.
         """
-        fields = {
-            "certificate_authority_arn": certificate_authority_arn,
-            "csr": csr,
-            "signing_algorithm": signing_algorithm,
-            "validity": validity,
-            "validity_not_before": validity_not_before,
-            "template_arn": template_arn,
-            "api_passthrough": api_passthrough,
-            "idempotency_token": idempotency_token,
-        }
+        fields = IssueFields(
+            certificate_authority_arn=certificate_authority_arn,
+            csr=csr,
+            signing_algorithm=signing_algorithm,
+            validity=validity,
+            validity_not_before=validity_not_before,
+            template_arn=template_arn,
+            api_passthrough=api_passthrough,
+            idempotency_token=idempotency_token,
+        )
         return self._run(self._issue_certificate_steps(fields, wait=wait, verify=verify))
 
     def get_certificate(

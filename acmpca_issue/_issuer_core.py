@@ -22,11 +22,13 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Generator, Iterator, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
 
 import attrs
+from typing_extensions import Required
 
 from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
 from acmpca_issue._clock import system_now
@@ -58,7 +60,9 @@ __all__ = [
     "NOT_FOUND_GRACE",
     "Call",
     "Describe",
+    "IssueFields",
     "IssuerCore",
+    "IssuerOptions",
     "Runner",
     "Sleep",
     "Step",
@@ -158,6 +162,19 @@ class Runner(Generic[_T]):
         return self._result  # type: ignore[return-value]
 
 
+class IssueFields(TypedDict, total=False):
+    """The request's fields as ``issue_certificate`` keywords (see IssueCertificateRequest)."""
+
+    certificate_authority_arn: Required[CertificateAuthorityArn | str]
+    csr: Required[Any]
+    validity: Required[Any]
+    signing_algorithm: Any
+    validity_not_before: Any
+    template_arn: Any
+    api_passthrough: Any
+    idempotency_token: str | None
+
+
 # Errors after issuing ---------------------------------------------------------------------------
 
 
@@ -200,6 +217,9 @@ def _note_token(error: BaseException, token: str, why: str) -> None:
         f"5 minutes (idempotency token {token}) to get it instead of a second one"
     )
     logger.warning("IssueCertificate: %s", text)
+    if not isinstance(error, AcmPcaIssueError):
+        # Every exception has a __dict__, so a CancelledError or KeyboardInterrupt carries it.
+        error.idempotency_token = token  # type: ignore[attr-defined]
     add_note = getattr(error, "add_note", None)
     if add_note is not None:  # pragma: no branch - Python 3.11+
         add_note(text)
@@ -220,6 +240,18 @@ class _Cached:
 # The decisions ----------------------------------------------------------------------------------
 
 
+class IssuerOptions(TypedDict, total=False):
+    """The settings both Issuers take (see :class:`~acmpca_issue.Issuer`)."""
+
+    preflight: bool
+    wait_timeout: float
+    ca_cache_ttl: float
+    max_attempts: int
+    clock: Callable[[], float]
+    backoff: Backoff | None
+    now: Callable[[], datetime] | None
+
+
 class IssuerCore:
     """The settings, the CA cache and the step generators an Issuer shell drives.
 
@@ -230,13 +262,13 @@ class IssuerCore:
     def __init__(
         self,
         *,
-        preflight: bool,
-        wait_timeout: float,
-        ca_cache_ttl: float,
-        max_attempts: int,
-        clock: Callable[[], float],
-        backoff: Backoff | None,
-        now: Callable[[], datetime] | None,
+        preflight: bool = True,
+        wait_timeout: float = 60.0,
+        ca_cache_ttl: float = 300.0,
+        max_attempts: int = MAX_ATTEMPTS,
+        clock: Callable[[], float] = time.monotonic,
+        backoff: Backoff | None = None,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         self.preflight = preflight
         self.wait_timeout = float(wait_timeout)
@@ -368,11 +400,11 @@ class IssuerCore:
         return certificate
 
     def _issue_certificate_steps(
-        self, fields: Mapping[str, Any], *, wait: bool, verify: bool
+        self, fields: IssueFields, *, wait: bool, verify: bool
     ) -> Steps[IssuedCertificate | CertificateArn]:
         from acmpca_issue._request import IssueCertificateRequest
 
-        fields = dict(fields)
+        fields = IssueFields(**fields)
         if fields.get("signing_algorithm") is None:
             arn = CertificateAuthorityArn.parse(fields["certificate_authority_arn"])
             ca: CaInfo = yield Describe(str(arn))

@@ -9,13 +9,23 @@ import ipaddress
 import os
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import botocore.config
 import botocore.exceptions
 import botocore.loaders
 import botocore.session
+
+if TYPE_CHECKING:
+    # Spelled so that a type checker without the stubs (types-aiobotocore and
+    # types-aiobotocore-acm-pca) takes these as Any instead of failing.
+    from aiobotocore.session import (  # type: ignore[import-untyped, unused-ignore]
+        ClientCreatorContext,
+    )
+    from types_aiobotocore_acm_pca import (  # type: ignore[import-not-found, unused-ignore]
+        ACMPCAClient,
+    )
 
 __all__ = [
     "CONNECT_TIMEOUT",
@@ -24,6 +34,7 @@ __all__ = [
     "SERVICE",
     "RegionalClients",
     "is_loopback",
+    "make_async_client",
     "make_client",
 ]
 
@@ -34,6 +45,8 @@ READ_TIMEOUT = 30.0
 #: The access key and secret sent to a loopback endpoint when none are configured: the local
 #: Private CA (like other local AWS stand-ins) checks no signature, so any value works.
 PLACEHOLDER_KEY = "local"
+
+_Session = TypeVar("_Session", bound=botocore.session.Session)
 
 
 class AcmPcaLoader(botocore.loaders.Loader):
@@ -133,22 +146,8 @@ def make_client(
     Raises:
         botocore.exceptions.BotoCoreError: the profile or region cannot be resolved.
     """
-    session = botocore.session.Session(profile=profile_name)
-    # The same search paths as botocore's own loader (AWS_DATA_PATH and the data_path setting).
-    data_path = session.get_config_variable("data_path")
-    extra = (
-        [os.path.expanduser(os.path.expandvars(p)) for p in data_path.split(os.pathsep)]
-        if data_path
-        else []
-    )
-    session.register_component("data_loader", AcmPcaLoader(extra_search_paths=extra))
-    placeholder = (
-        is_loopback(endpoint_url)
-        and profile_name is None
-        and not os.environ.get("AWS_ACCESS_KEY_ID")
-    )
-    keys = PLACEHOLDER_KEY if placeholder else None
-
+    session = _prepared(botocore.session.Session(profile=profile_name))
+    keys = _placeholder_keys(endpoint_url, profile_name)
     if region_name is None and not session.get_config_variable("region"):
         return RegionalClients(lambda region: _create(session, region, endpoint_url, keys))
     return _create(session, region_name, endpoint_url, keys)
@@ -166,12 +165,64 @@ def _create(
         endpoint_url=endpoint_url,
         aws_access_key_id=keys,
         aws_secret_access_key=keys,
-        config=botocore.config.Config(
-            retries={"total_max_attempts": 1, "mode": "standard"},
-            # Private CA answers in well under a second; botocore's 60 s defaults would let
-            # one stuck connection outlast the Issuer's whole wait.
-            connect_timeout=CONNECT_TIMEOUT,
-            read_timeout=READ_TIMEOUT,
-            user_agent_extra="acmpca-issue",
-        ),
+        config=botocore.config.Config(**_CLIENT_CONFIG),
     )
+
+
+def make_async_client(
+    *, region_name: str | None, profile_name: str | None, endpoint_url: str | None
+) -> ClientCreatorContext[ACMPCAClient]:
+    """The same client from aiobotocore: an async context manager that opens and closes it.
+
+    Unlike :func:`make_client`, it needs a region (from ``region_name``, the profile or the
+    environment); a missing one is raised when the context is entered.
+
+    Raises:
+        botocore.exceptions.BotoCoreError: the profile cannot be resolved.
+    """
+    import aiobotocore.config
+    import aiobotocore.session
+
+    session = _prepared(aiobotocore.session.AioSession(profile=profile_name))
+    keys = _placeholder_keys(endpoint_url, profile_name)
+    return session.create_client(
+        "acm-pca",
+        region_name=region_name,
+        endpoint_url=endpoint_url,
+        aws_access_key_id=keys,
+        aws_secret_access_key=keys,
+        config=aiobotocore.config.AioConfig(**_CLIENT_CONFIG),
+    )
+
+
+_CLIENT_CONFIG: dict[str, Any] = {
+    "retries": {"total_max_attempts": 1, "mode": "standard"},
+    # Private CA answers in well under a second; botocore's 60 s defaults would let one stuck
+    # connection outlast the Issuer's whole wait.
+    "connect_timeout": CONNECT_TIMEOUT,
+    "read_timeout": READ_TIMEOUT,
+    "user_agent_extra": "acmpca-issue",
+}
+
+
+def _prepared(session: _Session) -> _Session:
+    """``session`` with the loader that knows acm-pca is the one service it will be asked for."""
+    # The same search paths as botocore's own loader (AWS_DATA_PATH and the data_path setting).
+    data_path = session.get_config_variable("data_path")
+    extra = (
+        [os.path.expanduser(os.path.expandvars(p)) for p in data_path.split(os.pathsep)]
+        if data_path
+        else []
+    )
+    session.register_component("data_loader", AcmPcaLoader(extra_search_paths=extra))
+    return session
+
+
+def _placeholder_keys(endpoint_url: str | None, profile_name: str | None) -> str | None:
+    """:data:`PLACEHOLDER_KEY` for a loopback endpoint when no credentials are configured."""
+    placeholder = (
+        is_loopback(endpoint_url)
+        and profile_name is None
+        and not os.environ.get("AWS_ACCESS_KEY_ID")
+    )
+    return PLACEHOLDER_KEY if placeholder else None

@@ -14,8 +14,9 @@ ThrottlingException reaches the caller at once instead of after botocore's backo
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest, AWSResponse
     from botocore.config import Config
 
-__all__ = ["ENDPOINT_URL", "make_client"]
+__all__ = ["ENDPOINT_URL", "make_async_client", "make_client"]
 
 ENDPOINT_URL = "https://acm-pca.local.invalid"
 """The endpoint the in-process client pretends to call; nothing ever connects to it."""
@@ -84,7 +85,52 @@ def make_client(
     return client
 
 
-def _answer(dispatch: Dispatch, request: AWSPreparedRequest) -> AWSResponse:
+class _AsyncRawBody:
+    """The ``raw`` of aiobotocore's ``AioAWSResponse``: what it awaits the body from."""
+
+    def __init__(self, body: bytes) -> None:
+        self._body = body
+
+    async def read(self) -> bytes:
+        return self._body
+
+
+@contextlib.asynccontextmanager
+async def make_async_client(
+    dispatch: Dispatch, *, region_name: str = "us-east-1"
+) -> AsyncIterator[Any]:
+    """An aiobotocore ``acm-pca`` client answered in-process, open for the ``async with``.
+
+    aiobotocore emits the same ``before-send`` event (awaiting its handlers) and reads the body
+    of an ``AioAWSResponse`` by awaiting ``raw.read()``; everything else is botocore's.
+    """
+    import aiobotocore.session
+    from aiobotocore.awsrequest import AioAWSResponse
+    from aiobotocore.config import AioConfig
+
+    session = aiobotocore.session.AioSession()
+    session.register_component("data_loader", _loader())
+    session.set_credentials("local", "local")
+    async with session.create_client(
+        "acm-pca",
+        region_name=region_name,
+        endpoint_url=ENDPOINT_URL,
+        config=AioConfig(retries={"total_max_attempts": 1, "mode": "standard"}),
+    ) as client:
+
+        def answer(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
+            return _answer(dispatch, request, AioAWSResponse, _AsyncRawBody)
+
+        client.meta.events.register("before-send.acm-pca", answer)  # type: ignore[arg-type]
+        yield client
+
+
+def _answer(
+    dispatch: Dispatch,
+    request: AWSPreparedRequest,
+    response_class: type[AWSResponse] | None = None,
+    raw_class: Callable[[bytes], object] = _RawBody,
+) -> AWSResponse:
     from botocore.awsrequest import AWSResponse
 
     body: Any = request.body
@@ -109,4 +155,6 @@ def _answer(dispatch: Dispatch, request: AWSPreparedRequest) -> AWSResponse:
         body=data,
     )
     headers_out: Any = response.headers
-    return AWSResponse(request.url, response.status, headers_out, _RawBody(response.body))
+    return (response_class or AWSResponse)(
+        request.url, response.status, headers_out, raw_class(response.body)
+    )

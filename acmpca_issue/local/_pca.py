@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -154,6 +155,15 @@ class LocalPrivateCA:
         from acmpca_issue.local._inprocess import make_client
 
         return make_client(self._engine.handle, region_name=region_name)
+
+    def async_client(self, region_name: str = _DEFAULT_REGION) -> AbstractAsyncContextManager[Any]:
+        """An aiobotocore ``acm-pca`` client answered in-process (needs ``acmpca-issue[async]``).
+
+        ``async with pca.async_client() as client:`` opens it and closes it.
+        """
+        from acmpca_issue.local._inprocess import make_async_client
+
+        return make_async_client(self._engine.handle, region_name=region_name)
 
     def serve(
         self, host: str = "127.0.0.1", port: int = 0, *, region_name: str = _DEFAULT_REGION

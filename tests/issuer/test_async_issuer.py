@@ -104,6 +104,7 @@ def test_in_process_end_to_end(bundle: Any) -> None:
             assert fetched.arn == arn
             assert (await issuer.describe(root)).status == "ACTIVE"
             assert described == ["DescribeCertificateAuthority"]  # cached after the first
+        await issuer.close()  # closed by async with already: closing again is harmless
 
     before = issued_count(pca, root)
     asyncio.run(main())

@@ -73,7 +73,7 @@ class AsyncIssuer(core.IssuerCore):
         client: ACMPCAClient | None,
         *,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        **options: Unpack[core.IssuerOptions],
+        **options: Unpack[core.CoreOptions],
     ) -> None:
         _require_aiobotocore()
         super().__init__(**options)
@@ -92,7 +92,7 @@ class AsyncIssuer(core.IssuerCore):
         endpoint_url: str | None = None,
         *,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
-        **options: Unpack[core.IssuerOptions],
+        **options: Unpack[core.CoreOptions],
     ) -> AsyncIssuer:
         """An AsyncIssuer with a new aiobotocore client, whose own retries are off.
 
@@ -129,6 +129,7 @@ class AsyncIssuer(core.IssuerCore):
         from acmpca_issue._errors_botocore import never_retry_refusals
 
         never_retry_refusals(client)
+        self._client_region = core.client_region(client)
 
     async def _open(self) -> ACMPCAClient:
         """The client, opening from_session's on first use (once, whoever asks first)."""

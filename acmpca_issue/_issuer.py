@@ -36,13 +36,14 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
 from acmpca_issue._issued import IssuedCertificate
 from acmpca_issue._issuer_core import (
     MAX_ATTEMPTS,
     NOT_FOUND_GRACE,
+    CoreOptions,
     Describe,
     IssueFields,
     IssuerCore,
@@ -69,20 +70,13 @@ AcmPcaClient = Any
 """A botocore or boto3 ``acm-pca`` client (``mypy_boto3_acm_pca.ACMPCAClient``)."""
 
 
-class IssuerOptions(TypedDict, total=False):
+class IssuerOptions(CoreOptions, total=False):
     """The keyword options of :class:`Issuer`, for ``from_session`` and ``LocalPrivateCA.issuer``.
 
     A misspelt option (``wait_timeot=5``) is a type error, as it is for ``Issuer`` itself.
     """
 
-    preflight: bool
-    wait_timeout: float
-    ca_cache_ttl: float
-    max_attempts: int
     sleep: Callable[[float], object]
-    clock: Callable[[], float]
-    backoff: Backoff | None
-    now: Callable[[], datetime] | None
 
 
 class Issuer(IssuerCore):

@@ -59,10 +59,10 @@ __all__ = [
     "MAX_ATTEMPTS",
     "NOT_FOUND_GRACE",
     "Call",
+    "CoreOptions",
     "Describe",
     "IssueFields",
     "IssuerCore",
-    "IssuerOptions",
     "Runner",
     "Sleep",
     "Step",
@@ -240,8 +240,8 @@ class _Cached:
 # The decisions ----------------------------------------------------------------------------------
 
 
-class IssuerOptions(TypedDict, total=False):
-    """The settings both Issuers take (see :class:`~acmpca_issue.Issuer`)."""
+class CoreOptions(TypedDict, total=False):
+    """The settings both Issuers take (see :class:`~acmpca_issue.Issuer`), all but ``sleep``."""
 
     preflight: bool
     wait_timeout: float

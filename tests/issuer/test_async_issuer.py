@@ -30,6 +30,7 @@ from acmpca_issue import (
 from acmpca_issue._errors_botocore import is_retryable_transport
 from acmpca_issue._token import derive_idempotency_token
 from acmpca_issue.exceptions import (
+    InvalidRequestError,
     InvalidStateError,
     IssuanceTimeoutError,
     RequestFailedError,
@@ -73,9 +74,8 @@ async def in_process(pca: LocalPrivateCA, **options: Any) -> AsyncIterator[Async
 def count_calls(issuer: AsyncIssuer, operation: str) -> list[str]:
     """Record each time ``operation`` is sent through ``issuer``'s client."""
     sent: list[str] = []
-    issuer.client.meta.events.register(
-        f"before-call.acm-pca.{operation}", lambda **_: sent.append(operation)
-    )
+    event = "before-call.acm-pca" + ("" if operation == "*" else f".{operation}")
+    issuer.client.meta.events.register(event, lambda **_: sent.append(operation))
     return sent
 
 
@@ -109,6 +109,24 @@ def test_in_process_end_to_end(bundle: Any) -> None:
     before = issued_count(pca, root)
     asyncio.run(main())
     assert issued_count(pca, root) == before + 2
+
+
+def test_region_mismatch_is_refused_before_sending(bundle: Any) -> None:
+    """A client in eu-west-1 and a CA in us-east-1: InvalidRequestError, nothing sent."""
+    pca = LocalPrivateCA()
+    root = pca.create_root_ca()
+
+    async def main() -> None:
+        async with pca.async_client(region_name="eu-west-1") as client:
+            issuer = AsyncIssuer(client)
+            sent = count_calls(issuer, "*")
+            with pytest.raises(InvalidRequestError, match="eu-west-1"):
+                await issuer.issue_certificate(
+                    certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
+                )
+            assert sent == []
+
+    asyncio.run(main())
 
 
 def test_over_http_with_from_session(bundle: Any) -> None:

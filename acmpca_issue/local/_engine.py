@@ -51,7 +51,12 @@ from acmpca_issue.local._issuing import (
 from acmpca_issue.local._pagination import Paginator
 from acmpca_issue.local._protocol import LocalServiceError, current_region
 from acmpca_issue.local._ratelimit import RateLimiter
-from acmpca_issue.local._x509 import subject_name, template_profile
+from acmpca_issue.local._x509 import (
+    path_len_constraint,
+    path_length_violation,
+    subject_name,
+    template_profile,
+)
 
 __all__ = [
     "BACKDATE",
@@ -426,6 +431,7 @@ class Engine:
                 "Certificate must hold exactly one PEM certificate.",
             )
         cert = certificate[0]
+        _check_extensions(cert, "Certificate")
         if not key_matches(cert, ca.key):
             raise _fail(
                 "CertificateMismatchException",
@@ -440,6 +446,8 @@ class Engine:
                     "A CertificateChain is required to import a subordinate CA certificate.",
                 )
             chain = tuple(_load_certificates(raw_chain, "CertificateChain"))
+            for link in chain:
+                _check_extensions(link, "CertificateChain")
             for child, parent in zip((cert, *chain), chain, strict=False):
                 try:
                     child.verify_directly_issued_by(parent)
@@ -449,6 +457,13 @@ class Engine:
                         f"The certificate chain does not verify: {child.subject.rfc4514_string()} "
                         f"is not signed by {parent.subject.rfc4514_string()} ({error}).",
                     ) from None
+            # The imported certificate and every CA certificate of the chain must keep
+            # within the path length constraints above them.
+            links = (cert, *chain)
+            for position, link in enumerate(links[:-1]):
+                problem = path_length_violation(path_len_constraint(link), links[position + 1 :])
+                if problem is not None:
+                    raise _fail("ValidationException", problem)
         elif cert.issuer != cert.subject:
             raise _fail(
                 "MalformedCertificateException",
@@ -508,6 +523,16 @@ class Engine:
         not_before, not_after = validity_window(
             params, ca, now, exempt=root_self_issue, ca_certificate=template.is_ca
         )
+        if template.is_ca:
+            # A root signing its own certificate has nothing above it.
+            above = (
+                (ca.certificate, *ca.chain)
+                if ca.certificate is not None and not root_self_issue
+                else ()
+            )
+            problem = path_length_violation(template.path_len, above)
+            if problem is not None:
+                raise _fail("ValidationException", problem)
         token = params.get("IdempotencyToken")
         serial = self._new_serial(ca.arn)
         arn = str(CertificateArn.from_parts(ca.arn, serial))
@@ -623,6 +648,17 @@ def _load_certificates(data: bytes | str, member: str) -> list[x509.Certificate]
         return x509.load_pem_x509_certificates(raw)
     except ValueError as error:
         raise _fail("MalformedCertificateException", f"{member} is not PEM: {error}") from None
+
+
+def _check_extensions(certificate: x509.Certificate, member: str) -> None:
+    """Refuse a certificate whose extensions cannot be parsed (they are read when it signs)."""
+    try:
+        certificate.extensions  # noqa: B018 - parsing is the check
+    except (ValueError, x509.DuplicateExtension) as error:
+        raise _fail(
+            "MalformedCertificateException",
+            f"{member} has extensions that cannot be parsed: {error}",
+        ) from None
 
 
 def _partition(region: str) -> str:

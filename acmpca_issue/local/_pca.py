@@ -25,6 +25,8 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from cryptography import x509
+
 from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
 from acmpca_issue._display import Panel, html_panel, name_or_empty, pretty, text_panel
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm, coerce_enum
@@ -32,6 +34,7 @@ from acmpca_issue.exceptions import InvalidRequestError, InvalidStateError, serv
 from acmpca_issue.local._engine import DEFAULT_ACCOUNT, Engine
 from acmpca_issue.local._issuing import SHORT_LIVED_MAX
 from acmpca_issue.local._protocol import LocalServiceError
+from acmpca_issue.local._x509 import path_length_limit, path_length_violation
 
 if TYPE_CHECKING:
     from typing_extensions import Unpack
@@ -291,7 +294,10 @@ class LocalPrivateCA:
             The ARN of the ACTIVE subordinate CA.
 
         Raises:
-            InvalidRequestError: a bad ARN, path length, key algorithm or usage mode.
+            InvalidRequestError: a bad ARN, path length, key algorithm or usage mode; a
+                ``path_length`` the parent's certificate chain does not allow (its path length
+                constraints, as the service checks them), or a parent that may sign no
+                subordinate CA at all (at ``parent_arn``).
             ServiceError: the parent cannot issue, as the subclass of the service's code
                 (``ResourceNotFoundError``, ``InvalidStateError``, ...).
         """
@@ -317,6 +323,7 @@ class LocalPrivateCA:
                 code="InvalidStateException",
                 operation="IssueCertificate",
             )
+        self._check_path_length(parent, path_length, region_name)
         parent_algorithm = SigningAlgorithm(
             parent_ca["CertificateAuthorityConfiguration"]["SigningAlgorithm"]
         )
@@ -346,6 +353,25 @@ class LocalPrivateCA:
             region_name=region_name,
         )
         return CertificateAuthorityArn.parse(arn)
+
+    def _check_path_length(self, parent: str, path_length: int, region_name: str) -> None:
+        """Refuse, before anything is created, a path length the parent's chain does not allow."""
+        got = self._call("GetCertificateAuthorityCertificate", parent, region_name)
+        pems = got["Certificate"] + got.get("CertificateChain", "")
+        above = x509.load_pem_x509_certificates(pems.encode("ascii"))
+        problem = path_length_violation(path_length, above)
+        if problem is None:
+            return
+        limit, _ = path_length_limit(above)
+        if limit is not None and limit >= 0:
+            raise InvalidRequestError(
+                f"must be at most {limit} under the certificate authority {parent}. {problem}",
+                path="path_length",
+            )
+        raise InvalidRequestError(
+            f"the certificate authority {parent} cannot sign a subordinate CA. {problem}",
+            path="parent_arn",
+        )
 
     def _algorithms(
         self, key_algorithm: object, signing_algorithm: object

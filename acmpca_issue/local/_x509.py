@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import base64
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from cryptography import x509
@@ -37,6 +37,9 @@ __all__ = [
     "authority_key_identifier",
     "certificate_extensions",
     "general_name",
+    "path_len_constraint",
+    "path_length_limit",
+    "path_length_violation",
     "subject_name",
 ]
 
@@ -357,3 +360,68 @@ def certificate_extensions(
     ):
         chosen[value.oid] = x509.Extension(value.oid, False, value)
     return chosen.values()
+
+
+def path_len_constraint(certificate: x509.Certificate) -> int | None:
+    """The certificate's pathLenConstraint (``None`` without one, or without basic constraints).
+
+    Raises:
+        ValueError: the certificate's extensions cannot be parsed.
+    """
+    try:
+        found = certificate.extensions.get_extension_for_class(x509.BasicConstraints)
+    except x509.ExtensionNotFound:
+        return None
+    return found.value.path_length
+
+
+def path_length_limit(
+    chain: Sequence[x509.Certificate],
+) -> tuple[int | None, x509.Certificate | None]:
+    """The largest pathLenConstraint a CA certificate signed by ``chain[0]`` may carry.
+
+    ``chain`` runs from the signing CA's certificate up to the root. A certificate there with
+    pathLenConstraint ``p`` allows at most ``p`` CA certificates (not counting self-issued ones)
+    below it before the end entity (RFC 5280 4.2.1.9), and AWS Private CA refuses a CA
+    certificate whose own constraint reaches further than its issuer's ("greater than or equal
+    to" the issuer's fails): so the new certificate's constraint may be at most ``p`` minus the
+    number of CA certificates from it up to (not including) that certificate.
+
+    Returns:
+        ``(limit, certificate)``: the limit and the certificate that sets it, or ``(None, None)``
+        when nothing in the chain limits the path length. A negative limit means no CA
+        certificate may be signed under ``chain`` at all.
+    """
+    limit: int | None = None
+    setter: x509.Certificate | None = None
+    below = 1  # the new CA certificate itself
+    for certificate in chain:
+        constraint = path_len_constraint(certificate)
+        if constraint is not None and (limit is None or constraint - below < limit):
+            limit, setter = constraint - below, certificate
+        if certificate.issuer != certificate.subject:
+            below += 1
+    return limit, setter
+
+
+def path_length_violation(path_length: int | None, chain: Sequence[x509.Certificate]) -> str | None:
+    """Why a CA certificate with ``path_length`` signed under ``chain`` breaks a constraint.
+
+    ``path_length`` ``None`` is a CA certificate without a pathLenConstraint (no limit of its
+    own). Returns ``None`` when the chain allows it, else the message of the service's
+    ``ValidationException``, naming the certificate whose constraint it breaks.
+    """
+    limit, setter = path_length_limit(chain)
+    if limit is None or setter is None or (path_length is not None and path_length <= limit):
+        return None
+    constraint = path_len_constraint(setter)
+    name = setter.subject.rfc4514_string()
+    if limit < 0:
+        allowed = "allows no CA certificate"
+    else:
+        allowed = f"allows only a pathLenConstraint of at most {limit}"
+    wanted = "none (unlimited)" if path_length is None else str(path_length)
+    return (
+        f"Path length validation failed for CA: the certificate {name} has pathLenConstraint "
+        f"{constraint}, which {allowed} at this depth; the CA certificate asks for {wanted}."
+    )

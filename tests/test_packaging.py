@@ -64,3 +64,29 @@ def test_import_does_not_import_botocore(statement: str) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_dir_is_exactly_the_public_names() -> None:
+    """dir() lists the exports and __version__, never this module's own imports."""
+    assert dir(acmpca_issue) == sorted([*acmpca_issue.__all__, "__version__"])
+    for helper in ("Any", "TYPE_CHECKING", "importlib", "annotations"):
+        assert helper not in dir(acmpca_issue)
+
+
+def test_all_is_complete() -> None:
+    """__all__ is every public class and function of the modules it re-exports from.
+
+    The exceptions module's error classes (every ServiceError subclass included) and
+    ``Problem`` are all importable from the top level; its table and lookup function
+    (``SERVICE_ERRORS``, ``service_error_class``) stay in ``acmpca_issue.exceptions``.
+    """
+    from acmpca_issue import exceptions
+
+    exported = {
+        name for name in exceptions.__all__ if name not in {"SERVICE_ERRORS", "service_error_class"}
+    }
+    assert exported <= set(acmpca_issue.__all__)
+    assert {cls.__name__ for cls in exceptions.SERVICE_ERRORS.values()} <= set(acmpca_issue.__all__)
+    from acmpca_issue import ThrottlingError
+
+    assert ThrottlingError is exceptions.ThrottlingError

@@ -18,7 +18,6 @@ refused with a message saying so).
 
 from __future__ import annotations
 
-import errno
 import ipaddress
 import os
 import re
@@ -39,7 +38,7 @@ from acmpca_issue._csr_load import (
 )
 from acmpca_issue._display import Panel, Row, csr_rows, html_panel, pretty, text_panel
 from acmpca_issue._enums import ExtendedKeyUsageType, KeyAlgorithm, coerce_enum
-from acmpca_issue._files import write_file
+from acmpca_issue._files import write_files
 from acmpca_issue._keys import (
     ACCEPTED_KEY_ALGORITHMS,
     PrivateKey,
@@ -435,8 +434,11 @@ class CsrBundle:
     ) -> CsrFiles:
         """Write ``key.pem`` (mode 0600, atomically) and ``csr.pem`` (0644) into ``directory``.
 
+        As with :meth:`IssuedCertificate.write`, the directory is created (mode 0700) if it
+        does not exist.
+
         Args:
-            directory: an existing directory.
+            directory: where to write.
             overwrite: replace existing files; otherwise nothing is written if either exists.
             password: encrypt the key file with it (see :meth:`private_key_pem`).
 
@@ -445,24 +447,14 @@ class CsrBundle:
 
         Raises:
             FileExistsError: a file exists and ``overwrite`` is false; nothing was written.
-            OSError: the directory is missing or not writable.
+            OSError: the directory cannot be created or written (the error names it).
         """
-        base = Path(directory)
-        files = CsrFiles(key=base / "key.pem", csr=base / "csr.pem")
-        if not overwrite:
-            for path in files:
-                if os.path.lexists(path):
-                    raise FileExistsError(
-                        errno.EEXIST, "refusing to overwrite an existing file", str(path)
-                    )
-        write_file(files.key, self.private_key_pem(password), private=True, overwrite=overwrite)
-        try:
-            write_file(files.csr, self.csr_pem, private=False, overwrite=overwrite)
-        except BaseException:
-            if not overwrite:
-                files.key.unlink()
-            raise
-        return files
+        written = write_files(
+            directory,
+            {"key.pem": (self.private_key_pem(password), True), "csr.pem": (self.csr_pem, False)},
+            overwrite=overwrite,
+        )
+        return CsrFiles(key=written["key.pem"], csr=written["csr.pem"])
 
     def __repr__(self) -> str:
         sans = tuple(_describe_name(n) for n in _sans_of(self.csr))

@@ -24,7 +24,7 @@ import os
 import secrets
 from pathlib import Path
 
-__all__ = ["PRIVATE_MODE", "PUBLIC_MODE", "write_file"]
+__all__ = ["PRIVATE_MODE", "PUBLIC_MODE", "write_file", "write_files"]
 
 PRIVATE_MODE = 0o600
 """Mode of private files (keys): read and write for the owner only."""
@@ -65,7 +65,11 @@ def write_file(
     if not overwrite and os.path.lexists(target):
         raise FileExistsError(errno.EEXIST, "refusing to overwrite an existing file", str(target))
     temp = target.with_name(f".{target.name}.{secrets.token_hex(8)}.tmp")
-    _create(temp, data, mode)
+    try:
+        _create(temp, data, mode)
+    except OSError as error:
+        # Name the file the caller asked for, not the temporary one beside it.
+        raise type(error)(error.errno, error.strerror, str(target)) from None
     try:
         if overwrite:
             os.replace(temp, target)
@@ -119,3 +123,51 @@ def _create(path: Path, data: bytes | bytearray | memoryview, mode: int) -> None
     except BaseException:
         os.unlink(path)
         raise
+
+
+def write_files(
+    directory: str | os.PathLike[str],
+    contents: dict[str, tuple[bytes, bool]],
+    *,
+    overwrite: bool,
+) -> dict[str, Path]:
+    """Write several files into ``directory``, all or none, each with :func:`write_file`.
+
+    What ``CsrBundle.write`` and ``IssuedCertificate.write`` share: the directory is created
+    (mode 0700, with its parents) when missing; without ``overwrite`` every name is checked
+    first, so an existing file means nothing is written; a failure part-way removes the files
+    this call created.
+
+    Args:
+        directory: where to write.
+        contents: ``{file name: (data, private)}``, written in this order.
+        overwrite: replace existing files.
+
+    Returns:
+        The paths written, by file name.
+
+    Raises:
+        FileExistsError: a file exists and ``overwrite`` is false; nothing was written.
+        NotADirectoryError: ``directory`` (or a parent) is a file.
+        OSError: the directory cannot be created or written; its ``filename`` is the path
+            that failed.
+    """
+    target = Path(directory)
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not overwrite:
+        for name in contents:
+            if os.path.lexists(target / name):
+                raise FileExistsError(
+                    errno.EEXIST, "refusing to overwrite an existing file", str(target / name)
+                )
+    written: dict[str, Path] = {}
+    try:
+        for name, (data, private) in contents.items():
+            written[name] = write_file(target / name, data, private=private, overwrite=overwrite)
+    except BaseException:
+        if not overwrite:
+            for path in written.values():
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+        raise
+    return written

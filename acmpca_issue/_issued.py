@@ -31,7 +31,7 @@ from acmpca_issue._display import (
     pretty,
     text_panel,
 )
-from acmpca_issue._files import write_file
+from acmpca_issue._files import write_files
 from acmpca_issue._keys import public_key_der
 from acmpca_issue.exceptions import VerificationError
 
@@ -239,13 +239,15 @@ class IssuedCertificate:
             private_key: a cryptography private key or a ``CsrBundle``; written as unencrypted
                 PKCS#8 PEM to ``key.pem``.
             overwrite: replace existing files; otherwise an existing file raises
-                ``FileExistsError`` and nothing already there is touched.
+                ``FileExistsError`` and nothing is written.
 
         Returns:
             The paths written, by file name.
+
+        Raises:
+            FileExistsError: a file exists and ``overwrite`` is false; nothing was written.
+            OSError: the directory cannot be created or written (the error names it).
         """
-        target = Path(directory)
-        target.mkdir(mode=0o700, parents=True, exist_ok=True)
         contents: dict[str, tuple[bytes, bool]] = {
             "cert.pem": (self.certificate_pem.encode("ascii"), False),
             "chain.pem": (self.chain_pem.encode("ascii"), False),
@@ -253,14 +255,7 @@ class IssuedCertificate:
         }
         if private_key is not None:
             contents["key.pem"] = (_key_pem(private_key), True)
-        if not overwrite:
-            for name in contents:
-                if os.path.lexists(target / name):
-                    raise FileExistsError(f"refusing to overwrite {target / name}")
-        return {
-            name: write_file(target / name, data, private=private, overwrite=overwrite)
-            for name, (data, private) in contents.items()
-        }
+        return write_files(directory, contents, overwrite=overwrite)
 
     # Verification --------------------------------------------------------------------------
 

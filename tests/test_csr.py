@@ -18,7 +18,6 @@ from cryptography.x509.oid import ExtendedKeyUsageOID, ExtensionOID, NameOID
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acmpca_issue import _csr
 from acmpca_issue._csr import (
     MAX_CSR_PEM_BYTES,
     CsrBundle,
@@ -579,6 +578,25 @@ class TestBundle:
         assert sorted(p.name for p in tmp_path.iterdir()) == [existing]
         assert (tmp_path / existing).read_bytes() == b"old"
 
+    def test_write_creates_the_directory(
+        self, tmp_path: Path, bundles: dict[KeyAlgorithm, CsrBundle]
+    ) -> None:
+        """A missing directory is made (0700, with parents), as IssuedCertificate.write does."""
+        target = tmp_path / "out" / "tls"
+        files = bundles[KeyAlgorithm.EC_prime256v1].write(target)
+        assert files.key.parent == target
+        assert stat.S_IMODE(target.stat().st_mode) == 0o700
+
+    def test_write_into_a_file_names_it(
+        self, tmp_path: Path, bundles: dict[KeyAlgorithm, CsrBundle]
+    ) -> None:
+        """A directory that is a file fails naming the caller's path, never a temp file."""
+        (tmp_path / "out").write_bytes(b"")
+        with pytest.raises(FileExistsError) as raised:
+            bundles[KeyAlgorithm.EC_prime256v1].write(tmp_path / "out")
+        assert raised.value.filename == str(tmp_path / "out")
+        assert ".tmp" not in str(raised.value)
+
     def test_write_overwrite(self, tmp_path: Path, bundles: dict[KeyAlgorithm, CsrBundle]) -> None:
         """overwrite=True replaces both files."""
         (tmp_path / "key.pem").write_bytes(b"old")
@@ -604,7 +622,9 @@ class TestBundle:
                 raise OSError(28, "No space left on device")
             return real(path, data, private=private, overwrite=overwrite)
 
-        monkeypatch.setattr(_csr, "write_file", fail_on_csr)
+        from acmpca_issue import _files
+
+        monkeypatch.setattr(_files, "write_file", fail_on_csr)
         with pytest.raises(OSError, match="No space"):
             bundles[KeyAlgorithm.EC_prime256v1].write(tmp_path, overwrite=overwrite)
         assert (tmp_path / "key.pem").exists() is overwrite

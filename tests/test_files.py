@@ -243,3 +243,64 @@ class TestWriteFile:
         with pytest.raises(OSError, match="I/O error"):
             write_file(tmp_path / "key.pem", b"k", private=True, overwrite=False)
         assert list(tmp_path.iterdir()) == []
+
+
+class TestWriteFiles:
+    """write_files: what CsrBundle.write and IssuedCertificate.write share."""
+
+    def test_unwritable_directory_names_the_target(self, tmp_path: Path) -> None:
+        """A failed create names the file asked for, never the temporary file beside it."""
+        from acmpca_issue._files import write_file
+
+        missing = tmp_path / "missing" / "key.pem"
+        with pytest.raises(FileNotFoundError) as raised:
+            write_file(missing, b"k", private=True, overwrite=False)
+        assert raised.value.filename == str(missing)
+        assert ".tmp" not in str(raised.value)
+
+    def test_a_later_failure_removes_what_was_written(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """All or none: the first file is removed when the second cannot be written."""
+        from acmpca_issue import _files
+
+        real = _files.write_file
+
+        def fail_second(path: Path, data: bytes, *, private: bool, overwrite: bool) -> Path:
+            if path.name == "b.pem":
+                raise OSError(28, "No space left on device", str(path))
+            return real(path, data, private=private, overwrite=overwrite)
+
+        monkeypatch.setattr(_files, "write_file", fail_second)
+        with pytest.raises(OSError, match="No space"):
+            _files.write_files(
+                tmp_path / "d", {"a.pem": (b"a", False), "b.pem": (b"b", True)}, overwrite=False
+            )
+        assert list((tmp_path / "d").iterdir()) == []
+
+    def test_bundle_and_certificate_write_alike(self, tmp_path: Path) -> None:
+        """Both make a missing directory and refuse an existing file the same way."""
+        from acmpca_issue import Validity, build_csr
+        from acmpca_issue.local import LocalPrivateCA
+
+        pca = LocalPrivateCA()
+        bundle = build_csr("svc.internal")
+        issued = pca.issuer().issue_certificate(
+            certificate_authority_arn=pca.create_root_ca(),
+            csr=bundle.csr,
+            validity=Validity.days(1),
+        )
+        bundle.write(tmp_path / "a" / "b")
+        issued.write(tmp_path / "c" / "d")
+        errors = []
+        for write in (
+            lambda: bundle.write(tmp_path / "a" / "b"),
+            lambda: issued.write(tmp_path / "c" / "d"),
+        ):
+            with pytest.raises(FileExistsError) as raised:
+                write()
+            errors.append(raised.value)
+        assert [(e.errno, e.strerror) for e in errors] == [
+            (errors[0].errno, errors[0].strerror)
+        ] * 2
+        assert all(e.filename.endswith(("key.pem", "cert.pem")) for e in errors)

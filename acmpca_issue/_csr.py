@@ -23,7 +23,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import attrs
 from cryptography import x509
@@ -46,6 +46,7 @@ from acmpca_issue._keys import (
     hash_for,
     key_algorithm_of,
 )
+from acmpca_issue._problems import Problems, describe, did_you_mean
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = [
@@ -201,54 +202,65 @@ def _describe_name(name: x509.GeneralName) -> str:
 
 
 def _subject_from(
-    subject: x509.Name | Mapping[str, str | Sequence[str]] | None, common_name: str | None
+    subject: x509.Name | Mapping[str, str | Sequence[str]] | None,
+    common_name: str | None,
+    problems: Problems,
 ) -> x509.Name:
+    """The subject to sign; every problem found is added to ``problems``."""
     attributes: list[x509.NameAttribute[Any]] = []
-    if subject is None:
+    given: object = subject  # an untyped caller may pass anything
+    if given is None:
         pass
-    elif isinstance(subject, x509.Name):
-        attributes.extend(subject)
-        for attribute in subject.get_attributes_for_oid(NameOID.COMMON_NAME):
-            _check_common_name(str(attribute.value), "subject")
-    elif isinstance(subject, Mapping):
-        for key, value in subject.items():
+    elif isinstance(given, x509.Name):
+        attributes.extend(given)
+        for attribute in given.get_attributes_for_oid(NameOID.COMMON_NAME):
+            problems.check("", _check_common_name, str(attribute.value), "subject")
+    elif isinstance(given, Mapping):
+        for key, value in given.items():
             oid = _SUBJECT_OIDS.get(str(key).lower())
             if oid is None:
-                raise InvalidRequestError(
-                    f"unknown attribute {key!r}; use one of {', '.join(_subject_keys())}",
-                    path=f"subject.{key}",
+                problems.add(
+                    f"subject.{key}",
+                    f"unknown attribute {key!r}; use one of {', '.join(_subject_keys())}"
+                    f"{did_you_mean(key, _subject_keys())}",
                 )
+                continue
             if isinstance(value, str):
                 values: Sequence[object] = [value]
             elif isinstance(value, (list, tuple)):
                 values = value
             else:
-                raise InvalidRequestError(
-                    f"must be a str or a list of str, got {type(value).__name__}",
-                    path=f"subject.{key}",
+                problems.add(
+                    f"subject.{key}", f"must be a str or a list of str, got {type(value).__name__}"
                 )
+                continue
             for item in values:
                 if not isinstance(item, str) or not item:
-                    raise InvalidRequestError(
-                        f"must be a non-empty str or a list of them, got {item!r}",
-                        path=f"subject.{key}",
+                    problems.add(
+                        f"subject.{key}", f"must be a non-empty str or a list of them, got {item!r}"
                     )
-                attributes.append(_name_attribute(oid, item, f"subject.{key}"))
+                    continue
+                made = problems.check("", _name_attribute, oid, item, f"subject.{key}")
+                if made is not None:
+                    attributes.append(made)
     else:
-        raise InvalidRequestError(
-            f"must be an x509.Name or a mapping of attribute names, got {type(subject).__name__}",
-            path="subject",
+        problems.add(
+            "subject",
+            f"must be an x509.Name or a mapping of attribute names, got {type(given).__name__}",
         )
     if common_name is not None:
         if not attributes and type(common_name) is str and 0 < len(common_name) <= MAX_COMMON_NAME:
             return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
         if not _is_text(common_name):
-            raise InvalidRequestError("must be a non-empty str", path="common_name")
-        if any(a.oid == NameOID.COMMON_NAME for a in attributes):
-            raise InvalidRequestError(
-                "the subject already has a common name; give it once", path="common_name"
+            problems.add("common_name", "must be a non-empty str")
+        elif any(a.oid == NameOID.COMMON_NAME for a in attributes):
+            problems.add("common_name", "the subject already has a common name; give it once")
+        else:
+            made = problems.check(
+                "", _name_attribute, NameOID.COMMON_NAME, common_name, "common_name"
             )
-        attributes.append(_name_attribute(NameOID.COMMON_NAME, common_name, "common_name"))
+            if made is not None:
+                attributes.append(made)
     return x509.Name(attributes)
 
 
@@ -318,14 +330,19 @@ def _key_usage(value: x509.KeyUsage | Iterable[str]) -> x509.KeyUsage:
     if isinstance(value, str):
         value = [value]
     wanted: set[str] = set()
+    problems = Problems()
     for item in value:
         key = str(item).replace("_", "").lower()
         match = next((u for u in _KEY_USAGES if u.replace("_", "") == key), None)
         if match is None or not isinstance(item, str):
-            raise InvalidRequestError(
-                f"unknown key usage {item!r}; use {', '.join(_KEY_USAGES)}", path="key_usage"
+            problems.add(
+                "key_usage",
+                f"unknown key usage {describe(item)}; use {', '.join(_KEY_USAGES)}"
+                f"{did_you_mean(item, _KEY_USAGES)}",
             )
-        wanted.add(match)
+        else:
+            wanted.add(match)
+    problems.raise_if_any()
     flags = {name: name in wanted for name in _KEY_USAGES}
     if (flags["encipher_only"] or flags["decipher_only"]) and not flags["key_agreement"]:
         raise InvalidRequestError(
@@ -525,40 +542,49 @@ def build_csr(
         extension is marked critical, as RFC 5280 and Private CA require.
 
     Raises:
-        InvalidRequestError: an argument is wrong (named in the problem's path); there is
-            neither an identity nor a subject; or the key type cannot be generated here.
+        InvalidRequestError: every argument that is wrong, each a problem named by its path
+            (``identities[1]``, ``common_name``, ...); there is neither an identity nor a
+            subject; or the key type cannot be generated here.
     """
+    problems = Problems()
     sans: list[x509.GeneralName] = []
-    for index, identity in enumerate(identities):
+    # Checked as objects: an untyped caller may pass anything.
+    for index, identity in enumerate(cast("tuple[object, ...]", identities)):
         if not isinstance(identity, str):
-            raise InvalidRequestError(
-                f"must be a str, got {type(identity).__name__}", path=f"identities[{index}]"
-            )
+            problems.add(f"identities[{index}]", f"must be a str, got {type(identity).__name__}")
+            continue
         try:
             name = parse_identity(identity)
         except ValueError as error:
-            raise InvalidRequestError(
-                f"{identity!r} {error}", path=f"identities[{index}]"
-            ) from None
+            problems.add(f"identities[{index}]", f"{describe(identity)} {error}")
+            continue
         if name not in sans:
             sans.append(name)
-    subject_name = _subject_from(subject, common_name)
-    if not sans and not len(subject_name):
-        raise InvalidRequestError(
+    subject_name = _subject_from(subject, common_name, problems)
+    if not identities and not len(subject_name) and not problems:
+        problems.add(
+            "identities",
             "give at least one identity, a common_name or a subject; Private CA rejects a CSR "
             "with neither a subject nor a SAN",
-            path="identities",
         )
-    key, algorithm = _key_for(private_key, key_algorithm)
+    usage = None if key_usage is None else problems.check("", _key_usage, key_usage)
+    extended = (
+        None
+        if extended_key_usage is None
+        else problems.check("", _extended_key_usage, extended_key_usage)
+    )
+    chosen = problems.check("", _key_for, private_key, key_algorithm)
+    problems.raise_if_any()
+    key, algorithm = cast("tuple[PrivateKey, KeyAlgorithm]", chosen)  # None raised above
     builder = x509.CertificateSigningRequestBuilder().subject_name(subject_name)
     if sans:
         builder = builder.add_extension(
             x509.SubjectAlternativeName(sans), critical=not len(subject_name)
         )
-    if key_usage is not None:
-        builder = builder.add_extension(_key_usage(key_usage), critical=True)
-    if extended_key_usage is not None:
-        builder = builder.add_extension(_extended_key_usage(extended_key_usage), critical=False)
+    if usage is not None:
+        builder = builder.add_extension(usage, critical=True)
+    if extended is not None:
+        builder = builder.add_extension(extended, critical=False)
     try:
         csr = builder.sign(key, hash_for(algorithm))
     except ValueError as error:

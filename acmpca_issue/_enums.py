@@ -13,7 +13,7 @@ from __future__ import annotations
 import enum
 from typing import TypeVar
 
-from acmpca_issue._problems import describe
+from acmpca_issue._problems import describe, did_you_mean
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = [
@@ -158,7 +158,7 @@ def coerce_enum(enum_type: type[_E], value: object, path: str) -> _E:
 
     Raises:
         InvalidRequestError: ``value`` is not a member or the string of one; the message lists
-            every valid value.
+            every valid value and suggests the closest (``DAY``: did you mean ``DAYS``?).
     """
     if isinstance(value, enum_type):
         return value
@@ -167,5 +167,8 @@ def coerce_enum(enum_type: type[_E], value: object, path: str) -> _E:
             return enum_type(value)
         except ValueError:
             pass
-    valid = ", ".join(member.value for member in enum_type)
-    raise InvalidRequestError(f"must be one of {valid}; got {describe(value)}", path=path)
+    values = [member.value for member in enum_type]
+    raise InvalidRequestError(
+        f"must be one of {', '.join(values)}; got {describe(value)}{did_you_mean(value, values)}",
+        path=path,
+    )

@@ -33,6 +33,7 @@ from acmpca_issue._display import (
 )
 from acmpca_issue._files import write_files
 from acmpca_issue._keys import public_key_der
+from acmpca_issue._problems import show_time
 from acmpca_issue.exceptions import VerificationError
 
 if TYPE_CHECKING:
@@ -342,8 +343,8 @@ class IssuedCertificate:
             expected_start = not_before_asked.not_after(self.not_before)
             if abs(self.not_before - expected_start) > timedelta(seconds=1):
                 problems.append(
-                    f"NotBefore is {self.not_before.isoformat()}, "
-                    f"requested {expected_start.isoformat()}"
+                    f"NotBefore is {show_time(self.not_before)}, "
+                    f"requested {show_time(expected_start)}"
                 )
             issued_at = now.astimezone(timezone.utc) if now else datetime.now(timezone.utc)
         expected_end = request.validity.not_after(issued_at)
@@ -353,9 +354,9 @@ class IssuedCertificate:
             slack += timedelta(minutes=10)
         if abs(self.not_after - expected_end) > slack:
             problems.append(
-                f"NotAfter is {self.not_after.isoformat()}, the requested validity "
+                f"NotAfter is {show_time(self.not_after)}, the requested validity "
                 f"{request.validity.value} {request.validity.type.value} gives "
-                f"{expected_end.isoformat()}"
+                f"{show_time(expected_end)}"
             )
         return problems
 
@@ -367,8 +368,8 @@ class IssuedCertificate:
             "Subject": self.subject,
             "SANs": ", ".join(self.subject_alternative_names) or "(none)",
             "Issuer": self.issuer,
-            "Not before": self.not_before.isoformat(),
-            "Not after": self.not_after.isoformat(),
+            "Not before": self.not_before.isoformat(timespec="seconds"),
+            "Not after": self.not_after.isoformat(timespec="seconds"),
             "Serial": f"{self.serial:x}",
             "SHA-256": self.fingerprint_sha256,
             "ARN": str(self.arn),
@@ -379,7 +380,7 @@ class IssuedCertificate:
         names = f" sans={sans!r}" if sans and not self.subject else ""
         return (
             f"<IssuedCertificate subject={self.subject!r}{names} serial={self.serial:x} "
-            f"not_after={self.not_after.isoformat()} arn={str(self.arn)!r}>"
+            f"not_after={show_time(self.not_after)} arn={str(self.arn)!r}>"
         )
 
     def _shown_subject(self) -> str:

@@ -20,7 +20,7 @@ import attrs
 from acmpca_issue import _clock as clock
 from acmpca_issue._display import Panel, Row, day, ends_in, html_panel, pretty, text_panel
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm
-from acmpca_issue._problems import Problems
+from acmpca_issue._problems import Problems, show_time
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = ["SHORT_LIVED_MAX", "CaInfo", "check_request"]
@@ -159,14 +159,14 @@ def check_request(request: Any, ca: CaInfo, *, now: datetime) -> None:
         if ca.not_after is not None and not_after > ca.not_after:
             problems.add(
                 "validity",
-                f"the certificate would end {not_after.isoformat()}, after the CA's own "
-                f"NotAfter {ca.not_after.isoformat()}; ask for a shorter validity",
+                f"the certificate would end {show_time(not_after)}, after the CA's own "
+                f"NotAfter {show_time(ca.not_after)}; ask for a shorter validity",
             )
         if ca.usage_mode == "SHORT_LIVED_CERTIFICATE" and not_after - now > SHORT_LIVED_MAX:
             problems.add(
                 "validity",
                 f"the CA is SHORT_LIVED_CERTIFICATE and issues at most 7 days; the request "
-                f"asks until {not_after.isoformat()}",
+                f"asks until {show_time(not_after)}",
             )
     template = getattr(request, "template_arn", None)
     if getattr(request, "api_passthrough", None) is not None and (

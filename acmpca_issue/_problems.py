@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import difflib
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import TypeVar
 
 from acmpca_issue.exceptions import InvalidRequestError, Problem
 
-__all__ = ["Problems", "describe"]
+__all__ = ["Problems", "describe", "did_you_mean", "show_time"]
 
 _T = TypeVar("_T")
 
@@ -34,6 +36,36 @@ def describe(value: object) -> str:
             return f"{sign} integer of {value.bit_length()} bits"
         return f"a {type(value).__name__} that cannot be shown"
     return text if len(text) <= _SHOWN else f"{text[: _SHOWN - 3]}..."
+
+
+def show_time(when: datetime) -> str:
+    """A time for a message: ISO 8601 to the second (``2026-01-31T12:00:00+00:00``).
+
+    Certificate times are whole seconds, so microseconds in a message are only noise.
+    """
+    return when.isoformat(timespec="seconds")
+
+
+def did_you_mean(value: object, choices: Iterable[str]) -> str:
+    """``"; did you mean 'DAYS'?"`` for the choice closest to ``value``, or ``""``.
+
+    Case and ``-``/``_`` are ignored in the comparison (``days`` and ``Day`` both suggest
+    ``DAYS``), so the suggestion is what the caller most likely meant to type.
+
+    Example::
+
+        >>> did_you_mean("DAY", ["END_DATE", "DAYS", "MONTHS"])
+        "; did you mean 'DAYS'?"
+    """
+    if not isinstance(value, str) or not value:
+        return ""
+    by_folded = {_fold(choice): choice for choice in choices}
+    close = difflib.get_close_matches(_fold(value), by_folded, n=1, cutoff=0.6)
+    return f"; did you mean {by_folded[close[0]]!r}?" if close else ""
+
+
+def _fold(text: str) -> str:
+    return text.lower().replace("-", "").replace("_", "")
 
 
 class Problems:

@@ -43,7 +43,7 @@ from acmpca_issue._display import (
 )
 from acmpca_issue._enums import SigningAlgorithm, ValidityType, coerce_enum
 from acmpca_issue._passthrough import ApiPassthrough
-from acmpca_issue._problems import Problems, describe
+from acmpca_issue._problems import Problems, describe, did_you_mean, show_time
 from acmpca_issue._validity import Validity
 from acmpca_issue.exceptions import InvalidRequestError
 
@@ -286,16 +286,15 @@ class IssueCertificateRequest:
         if validity.type in (ValidityType.END_DATE, ValidityType.ABSOLUTE) and end <= now:
             problems.add(
                 "validity",
-                f"ends at {end.isoformat()}, which is not in the future (now is "
-                f"{now.replace(microsecond=0).isoformat()})",
+                f"ends at {show_time(end)}, which is not in the future (now is {show_time(now)})",
             )
         if not_before is not None:
             start = not_before.not_after(now)
             if start >= end:
                 problems.add(
                     "validity_not_before",
-                    f"must be before the end of validity: starts {start.isoformat()}, "
-                    f"ends {end.isoformat()}",
+                    f"must be before the end of validity: starts {show_time(start)}, "
+                    f"ends {show_time(end)}",
                 )
 
     # Changing one ---------------------------------------------------------------------------
@@ -394,7 +393,10 @@ class IssueCertificateRequest:
         for key, value in mapping.items():
             name = by_key.get(key) if isinstance(key, str) else None
             if name is None:
-                problems.add("", f"unknown key {describe(key)}; allowed: {keys}")
+                problems.add(
+                    "",
+                    f"unknown key {describe(key)}; allowed: {keys}{did_you_mean(key, by_key)}",
+                )
             else:
                 values[name] = value
         request = None

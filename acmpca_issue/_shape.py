@@ -26,7 +26,7 @@ import attrs
 from typing_extensions import Self
 
 from acmpca_issue._enums import coerce_enum
-from acmpca_issue._problems import Problems, describe
+from acmpca_issue._problems import Problems, describe, did_you_mean
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = [
@@ -239,7 +239,10 @@ class Model:
         for key, value in mapping.items():
             member = by_key.get(key) if isinstance(key, str) else None
             if member is None:
-                problems.add("", f"unknown key {describe(key)}; allowed: {keys}")
+                problems.add(
+                    "",
+                    f"unknown key {describe(key)}; allowed: {keys}{did_you_mean(key, by_key)}",
+                )
             else:
                 values[member.name] = value
         built = None

@@ -42,6 +42,7 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Final, TypeAlias
 
+from acmpca_issue._problems import did_you_mean
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = ["SHAPES", "Shape", "coerce_shorthand", "load_structure", "parse_shorthand"]
@@ -434,7 +435,11 @@ def _coerce(value: object, shape: Shape, path: str, problems: list[tuple[str, st
         for key, member in value.items():
             if key not in shape:
                 problems.append(
-                    (f"{path}.{key}", f"unknown key {key!r}, must be one of: {', '.join(shape)}")
+                    (
+                        f"{path}.{key}",
+                        f"unknown key {key!r}, must be one of: {', '.join(shape)}"
+                        f"{did_you_mean(key, shape)}",
+                    )
                 )
                 continue
             out[key] = _coerce(member, shape[key], f"{path}.{key}", problems)

@@ -26,7 +26,7 @@ from typing_extensions import Self
 from acmpca_issue import _clock
 from acmpca_issue._display import Panel, html_panel, pretty, text_panel, validity_rows
 from acmpca_issue._enums import ValidityType, coerce_enum
-from acmpca_issue._problems import Problems, describe
+from acmpca_issue._problems import Problems, describe, did_you_mean, show_time
 from acmpca_issue.exceptions import InvalidRequestError
 
 __all__ = ["Validity"]
@@ -64,7 +64,8 @@ def _aware_utc(value: object, path: str) -> datetime:
         return value.astimezone(timezone.utc)
     except OverflowError:
         raise InvalidRequestError(
-            f"{value.isoformat()} is outside the years 1-9999 once converted to UTC", path=path
+            f"{show_time(value)} is outside the years 1-9999 once converted to UTC",
+            path=path,
         ) from None
 
 
@@ -159,7 +160,7 @@ class Validity:
             # As an integer, YYYYMMDDHHMMSS loses the year's leading zero and would be read
             # back as a 12- or 13-digit value: year 50 as 1950, year 1 as 2001.
             raise InvalidRequestError(
-                f"an END_DATE must be in the years 1000-9999 (14 digits), got {moment.isoformat()}",
+                f"an END_DATE must be in the years 1000-9999 (14 digits), got {show_time(moment)}",
                 path="value",
             )
         return cls(_end_date_value(moment), ValidityType.END_DATE)
@@ -229,7 +230,10 @@ class Validity:
         problems = Problems()
         for key in mapping:
             if key not in _KEYS:
-                problems.add("", f"unknown key {describe(key)}; allowed: Value, Type")
+                problems.add(
+                    "",
+                    f"unknown key {describe(key)}; allowed: Value, Type{did_you_mean(key, _KEYS)}",
+                )
         value, kind = _check(mapping.get("Value"), mapping.get("Type"), problems)
         problems.raise_if_any()
         return cls(value, kind)
@@ -272,7 +276,7 @@ class Validity:
             return _ENDS[self.type](self.value, start)
         except (OverflowError, ValueError):
             raise InvalidRequestError(
-                f"{self.value} {self.type.value} from {start.isoformat()} ends after 9999",
+                f"{self.value} {self.type.value} from {show_time(start)} ends after 9999",
                 path="value",
             ) from None
 

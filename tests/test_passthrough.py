@@ -441,7 +441,9 @@ class TestFromApi:
         """An unknown key names itself and the allowed ones; snake_case keys are unknown."""
         with pytest.raises(InvalidRequestError) as error:
             ApiPassthrough.from_api({"subject": {}})
-        assert _problems(error) == {"": "unknown key 'subject'; allowed: Extensions, Subject"}
+        assert _problems(error) == {
+            "": "unknown key 'subject'; allowed: Extensions, Subject; did you mean 'Subject'?"
+        }
 
     def test_nested_unknown_key(self) -> None:
         """Nested unknown keys are reported under the snake_case path."""

@@ -218,7 +218,7 @@ class TestApiShape:
         with pytest.raises(InvalidRequestError) as error:
             Validity.from_api({"value": 1, "Extra": 2})
         messages = [str(p) for p in error.value.problems]
-        assert "unknown key 'value'; allowed: Value, Type" in messages
+        assert "unknown key 'value'; allowed: Value, Type; did you mean 'Value'?" in messages
         assert "value: is required" in messages
         assert "type: is required" in messages
 

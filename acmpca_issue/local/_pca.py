@@ -23,14 +23,20 @@ import os
 from collections.abc import Callable, Mapping
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cryptography import x509
 
 from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
 from acmpca_issue._display import Panel, html_panel, name_or_empty, pretty, text_panel
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm, coerce_enum
-from acmpca_issue.exceptions import InvalidRequestError, InvalidStateError, service_error_class
+from acmpca_issue._problems import Problems, describe, did_you_mean
+from acmpca_issue.exceptions import (
+    InvalidArnError,
+    InvalidRequestError,
+    InvalidStateError,
+    service_error_class,
+)
 from acmpca_issue.local._engine import DEFAULT_ACCOUNT, Engine
 from acmpca_issue.local._issuing import SHORT_LIVED_MAX
 from acmpca_issue.local._protocol import LocalServiceError
@@ -46,8 +52,19 @@ __all__ = ["LocalPrivateCA"]
 
 _DEFAULT_REGION = "us-east-1"
 _USAGE_MODES = ("GENERAL_PURPOSE", "SHORT_LIVED_CERTIFICATE")
+#: The CA key algorithms the local Private CA makes (every one but SM2).
+LOCAL_KEY_ALGORITHMS = tuple(k.value for k in KeyAlgorithm if k is not KeyAlgorithm.SM2)
 _ROOT_YEARS = 10
 _SUBORDINATE_YEARS = 5
+
+
+def _check_usage_mode(usage_mode: object, problems: Problems) -> None:
+    if usage_mode not in _USAGE_MODES:
+        problems.add(
+            "usage_mode",
+            f"must be one of {', '.join(_USAGE_MODES)}; got {describe(usage_mode)}"
+            f"{did_you_mean(usage_mode, _USAGE_MODES)}",
+        )
 
 
 def default_signing_algorithm(key_algorithm: KeyAlgorithm) -> SigningAlgorithm:
@@ -235,15 +252,18 @@ class LocalPrivateCA:
             The ARN of the ACTIVE root CA.
 
         Raises:
-            InvalidRequestError: an unknown key algorithm, usage mode or signing algorithm.
+            InvalidRequestError: every problem with the arguments: an unknown key algorithm
+                (or SM2, which the local Private CA cannot make), usage mode or signing
+                algorithm.
             ServiceError: the CA refused, as the :class:`~acmpca_issue.exceptions.ServiceError`
-                subclass of its code (``InvalidArgsError`` for SM2 keys).
+                subclass of its code (e.g. ``InvalidArgsError`` for a signing algorithm that
+                does not fit the key).
         """
-        key, algorithm = self._algorithms(key_algorithm, signing_algorithm)
-        if usage_mode not in _USAGE_MODES:
-            raise InvalidRequestError(
-                f"must be one of {', '.join(_USAGE_MODES)}; got {usage_mode!r}", path="usage_mode"
-            )
+        problems = Problems()
+        chosen = self._algorithms(key_algorithm, signing_algorithm, problems)
+        _check_usage_mode(usage_mode, problems)
+        problems.raise_if_any()
+        key, algorithm = cast("tuple[KeyAlgorithm, SigningAlgorithm]", chosen)  # raised if None
         arn = self._create(
             key,
             algorithm=algorithm,
@@ -294,25 +314,28 @@ class LocalPrivateCA:
             The ARN of the ACTIVE subordinate CA.
 
         Raises:
-            InvalidRequestError: a bad ARN, path length, key algorithm or usage mode; a
-                ``path_length`` the parent's certificate chain does not allow (its path length
-                constraints, as the service checks them), or a parent that may sign no
-                subordinate CA at all (at ``parent_arn``).
+            InvalidRequestError: every problem with the arguments: a bad ARN, path length,
+                key algorithm (SM2 included) or usage mode; a ``path_length`` the parent's
+                certificate chain does not allow (its path length constraints, as the service
+                checks them), or a parent that may sign no subordinate CA at all (at
+                ``parent_arn``).
             ServiceError: the parent cannot issue, as the subclass of the service's code
                 (``ResourceNotFoundError``, ``InvalidStateError``, ...).
         """
-        parent = str(CertificateAuthorityArn.parse(parent_arn))
+        problems = Problems()
+        parent_parsed = problems.check("parent_arn", CertificateAuthorityArn.parse, parent_arn)
         if isinstance(path_length, bool) or path_length not in range(4):
-            raise InvalidRequestError(
+            problems.add(
+                "path_length",
                 f"must be 0, 1, 2 or 3 (the SubordinateCACertificate_PathLen templates); "
-                f"got {path_length!r}",
-                path="path_length",
+                f"got {describe(path_length)}",
             )
-        if usage_mode not in _USAGE_MODES:
-            raise InvalidRequestError(
-                f"must be one of {', '.join(_USAGE_MODES)}; got {usage_mode!r}", path="usage_mode"
-            )
-        key, algorithm = self._algorithms(key_algorithm, signing_algorithm)
+        _check_usage_mode(usage_mode, problems)
+        chosen = self._algorithms(key_algorithm, signing_algorithm, problems)
+        only_the_arn = parent_parsed is None and len(problems) == 1
+        problems.raise_if_any(InvalidArnError if only_the_arn else InvalidRequestError)
+        parent = str(parent_parsed)
+        key, algorithm = cast("tuple[KeyAlgorithm, SigningAlgorithm]", chosen)  # raised if None
         described = self._call("DescribeCertificateAuthority", parent, region_name)
         parent_ca = described["CertificateAuthority"]
         if parent_ca["Status"] != "ACTIVE":
@@ -374,12 +397,39 @@ class LocalPrivateCA:
         )
 
     def _algorithms(
-        self, key_algorithm: object, signing_algorithm: object
-    ) -> tuple[KeyAlgorithm, SigningAlgorithm]:
-        key = coerce_enum(KeyAlgorithm, key_algorithm, "key_algorithm")
-        if signing_algorithm is None:
-            return key, default_signing_algorithm(key)
-        return key, coerce_enum(SigningAlgorithm, signing_algorithm, "signing_algorithm")
+        self, key_algorithm: object, signing_algorithm: object, problems: Problems
+    ) -> tuple[KeyAlgorithm, SigningAlgorithm] | None:
+        """The CA's key and signing algorithms; None after adding what is wrong to ``problems``.
+
+        SM2 is refused here: the local Private CA cannot make SM2 keys (cryptography has none),
+        so it is neither accepted nor listed as a choice.
+        """
+        if key_algorithm == KeyAlgorithm.SM2:
+            problems.add(
+                "key_algorithm",
+                "SM2 is not supported by the local Private CA (cryptography cannot make SM2 "
+                f"keys); use one of {', '.join(LOCAL_KEY_ALGORITHMS)}",
+            )
+            key = None
+        elif isinstance(key_algorithm, KeyAlgorithm) or key_algorithm in LOCAL_KEY_ALGORITHMS:
+            key = KeyAlgorithm(key_algorithm)
+        else:
+            problems.add(
+                "key_algorithm",
+                f"must be one of {', '.join(LOCAL_KEY_ALGORITHMS)}; got "
+                f"{describe(key_algorithm)}{did_you_mean(key_algorithm, LOCAL_KEY_ALGORITHMS)}",
+            )
+            key = None
+        signing = (
+            None
+            if signing_algorithm is None
+            else problems.check(
+                "", coerce_enum, SigningAlgorithm, signing_algorithm, "signing_algorithm"
+            )
+        )
+        if key is None or (signing is None and signing_algorithm is not None):
+            return None
+        return key, signing or default_signing_algorithm(key)
 
     def _call(self, operation: str, arn: str, region_name: str) -> dict[str, Any]:
         return self._internal(operation, {"CertificateAuthorityArn": arn}, region_name)

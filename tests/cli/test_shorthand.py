@@ -349,7 +349,10 @@ class TestCoerce:
             coerce_shorthand({"Value": "1y", "type": "DAYS"}, "Validity")
         assert [tuple(p) for p in info.value.problems] == [
             ("Validity.Value", "expected an integer, got '1y'"),
-            ("Validity.type", "unknown key 'type', must be one of: Value, Type"),
+            (
+                "Validity.type",
+                "unknown key 'type', must be one of: Value, Type; did you mean 'Type'?",
+            ),
         ]
 
     @pytest.mark.parametrize(

@@ -233,12 +233,11 @@ def test_convenience_refusals_are_service_errors(pca: LocalPrivateCA) -> None:
         ResourceNotFoundError,
     )
 
-    with pytest.raises(InvalidArgsError) as sm2:
-        pca.create_root_ca(key_algorithm="SM2")
-    assert sm2.value.code == "InvalidArgsException"
-    assert sm2.value.operation == "CreateCertificateAuthority"
-    assert "SM2" in sm2.value.message
-    assert isinstance(sm2.value, AcmPcaIssueError)
+    with pytest.raises(InvalidArgsError) as mismatch:
+        pca.create_root_ca(key_algorithm="RSA_2048", signing_algorithm="SHA256WITHECDSA")
+    assert mismatch.value.code == "InvalidArgsException"
+    assert mismatch.value.operation == "CreateCertificateAuthority"
+    assert isinstance(mismatch.value, AcmPcaIssueError)
     missing = (
         "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
         + "0" * 8

@@ -205,9 +205,9 @@ class TestStructureOptions:
         lines = result.err.splitlines()
         assert lines == [
             "acmpca-issue: error: --validity: value: unknown key 'value', must be one of: "
-            "Value, Type",
+            "Value, Type; did you mean 'Value'?",
             "acmpca-issue: error: --validity: type: unknown key 'type', must be one of: "
-            "Value, Type",
+            "Value, Type; did you mean 'Type'?",
         ]
 
     @pytest.mark.parametrize(
@@ -379,7 +379,7 @@ class TestStructureOptions:
         )
         assert result.status == 2
         assert result.err.startswith("acmpca-issue: error: --signing-algorithm: must be one of ")
-        assert result.err.endswith("; got 'sha256withecdsa'\n")
+        assert result.err.endswith("; got 'sha256withecdsa'; did you mean 'SHA256WITHECDSA'?\n")
 
     def test_passthrough_needs_a_template(self, run: Any, csr_file: Path) -> None:
         """ApiPassthrough without a passthrough template is refused, not silently ignored."""

@@ -47,6 +47,7 @@ EMPTY_SUBJECT = "(empty subject)"
 _FONT = "font-family:system-ui,-apple-system,sans-serif;font-size:13px;line-height:1.4"
 _MUTED = "color:#777"
 _CELL = "padding:2px 12px 2px 0;text-align:left;vertical-align:top;border:none"
+_LABEL = _CELL + ";white-space:nowrap"
 _LINK_CELL = "padding:2px 12px 2px 0;text-align:left;vertical-align:middle;border:none"
 _BAR_WIDTH = 160  # pixels
 _TEXT_BAR = 20  # characters
@@ -229,8 +230,8 @@ def text_panel(panel: Panel) -> str:
                 lines.append(f"    {'':{role_width}}  \u2193 issued by")
             lines.append(f"    {link.role.ljust(role_width)}  {link.subject}")
             lines.append(
-                f"    {'':{role_width}}  {_text_bar(link, panel.now)} {day(link.not_before)}"
-                f" .. {day(link.not_after)}, "
+                f"    {'':{role_width}}  {_text_bar(link, panel.now)} "
+                f"{link.not_before:%Y-%m-%d} .. {link.not_after:%Y-%m-%d}  "
                 f"{validity_status(link.not_before, link.not_after, panel.now)}"
             )
     return "\n".join(lines)
@@ -288,7 +289,8 @@ def _chain(panel: Panel, now: datetime) -> str:
                 f"<td colspan='3' style='{_CELL};{_MUTED}'>&#8595; issued by</td></tr>"
             )
         rows.append(
-            f"<tr class='acmpca-link'><th style='{_LINK_CELL}'>{_esc(link.role)}</th>"
+            f"<tr class='acmpca-link'><th style='{_LINK_CELL};white-space:nowrap'>"
+            f"{_esc(link.role)}</th>"
             f"<td style='{_LINK_CELL}'><code>{_esc(link.subject)}</code></td>"
             f"<td style='{_LINK_CELL}'>{_bar(link, now)}</td>"
             f"<td style='{_LINK_CELL}'>"
@@ -303,7 +305,7 @@ def _chain(panel: Panel, now: datetime) -> str:
 
 
 def _table(panel: Panel) -> str:
-    head = "".join(f"<th style='{_CELL}'>{_esc(cell)}</th>" for cell in panel.table_header)
+    head = "".join(f"<th style='{_LABEL}'>{_esc(cell)}</th>" for cell in panel.table_header)
     body = "".join(
         "<tr>" + "".join(f"<td style='{_CELL}'>{_esc(cell)}</td>" for cell in cells) + "</tr>"
         for cells in panel.table
@@ -317,7 +319,7 @@ def _table(panel: Panel) -> str:
 def html_panel(panel: Panel) -> str:
     """The panel as an HTML fragment: a title, a two-column table, a table, then the chain."""
     rows = "".join(
-        f"<tr><th style='{_CELL}'>{_esc(row.label)}</th><td style='{_CELL}'>"
+        f"<tr><th style='{_LABEL}'>{_esc(row.label)}</th><td style='{_CELL}'>"
         + (f"<code>{_esc(row.value)}</code>" if row.code else _esc(row.value))
         + "</td></tr>"
         for row in panel.rows

@@ -28,17 +28,21 @@ from typing_extensions import Self, Unpack
 
 from acmpca_issue import _issuer_core as core
 from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
-from acmpca_issue._issued import IssuedCertificate
+from acmpca_issue._issued import IssuedCertificate, Renewal
 from acmpca_issue._preflight import CaInfo
 from acmpca_issue.exceptions import TransportError
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     # Spelled so that a type checker without types-aiobotocore-acm-pca takes it as Any.
     from types_aiobotocore_acm_pca import (  # type: ignore[import-not-found, unused-ignore]
         ACMPCAClient,
     )
 
+    from acmpca_issue._enums import RevocationReason
     from acmpca_issue._request import IssueCertificateRequest
+    from acmpca_issue._validity import Validity
 
 __all__ = ["AsyncIssuer"]
 
@@ -214,6 +218,31 @@ class AsyncIssuer(core.IssuerCore):
     ) -> IssuedCertificate:
         """:meth:`Issuer.get_certificate`, awaited."""
         return await self._run(self._get_certificate_steps(certificate_arn, verify=verify))
+
+    async def revoke(
+        self,
+        certificate_or_arn: IssuedCertificate | CertificateArn | x509.Certificate | str,
+        *,
+        reason: RevocationReason | str,
+        certificate_authority_arn: CertificateAuthorityArn | str | None = None,
+    ) -> None:
+        """:meth:`Issuer.revoke`, awaited."""
+        steps = self._revoke_steps(
+            certificate_or_arn, reason=reason, certificate_authority_arn=certificate_authority_arn
+        )
+        await self._run(steps)
+
+    async def renew(
+        self,
+        issued: IssuedCertificate,
+        *,
+        private_key: Any = None,
+        validity: Validity | None = None,
+    ) -> Renewal:
+        """:meth:`Issuer.renew`, awaited (a new RSA key is made on the event loop's thread)."""
+        return await self._run(
+            self._renew_steps(issued, private_key=private_key, validity=validity)
+        )
 
     async def describe(self, certificate_authority_arn: CertificateAuthorityArn | str) -> CaInfo:
         """:meth:`Issuer.describe`, awaited; tasks missing the cache together describe once."""

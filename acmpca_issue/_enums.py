@@ -20,6 +20,7 @@ __all__ = [
     "ExtendedKeyUsageType",
     "KeyAlgorithm",
     "PolicyQualifierId",
+    "RevocationReason",
     "SigningAlgorithm",
     "ValidityType",
     "coerce_enum",
@@ -146,6 +147,19 @@ class PolicyQualifierId(_AwsEnum):
 
 
 _E = TypeVar("_E", bound=_AwsEnum)
+
+
+class RevocationReason(_AwsEnum):
+    """Why a certificate is revoked (RevokeCertificate's ``RevocationReason``)."""
+
+    UNSPECIFIED = "UNSPECIFIED"
+    KEY_COMPROMISE = "KEY_COMPROMISE"
+    CERTIFICATE_AUTHORITY_COMPROMISE = "CERTIFICATE_AUTHORITY_COMPROMISE"
+    AFFILIATION_CHANGED = "AFFILIATION_CHANGED"
+    SUPERSEDED = "SUPERSEDED"
+    CESSATION_OF_OPERATION = "CESSATION_OF_OPERATION"
+    PRIVILEGE_WITHDRAWN = "PRIVILEGE_WITHDRAWN"
+    A_A_COMPROMISE = "A_A_COMPROMISE"
 
 
 def coerce_enum(enum_type: type[_E], value: object, path: str) -> _E:

@@ -34,12 +34,16 @@ from acmpca_issue._display import (
 from acmpca_issue._files import write_files
 from acmpca_issue._keys import public_key_der
 from acmpca_issue._problems import show_time
-from acmpca_issue.exceptions import VerificationError
+from acmpca_issue.exceptions import InvalidRequestError, VerificationError
 
 if TYPE_CHECKING:
     from acmpca_issue._request import IssueCertificateRequest
 
-__all__ = ["BACKDATE", "IssuedCertificate"]
+__all__ = ["BACKDATE", "RENEW_AT", "IssuedCertificate", "Renewal"]
+
+#: The fraction of a certificate's lifetime after which it is due for renewal (cert-manager's
+#: default: renew when a third of the lifetime is left).
+RENEW_AT = 2 / 3
 
 #: How far AWS Private CA backdates NotBefore when no ValidityNotBefore is given.
 BACKDATE = timedelta(minutes=60)
@@ -134,11 +138,17 @@ class IssuedCertificate:
         arn: the certificate's ARN.
         certificate: the certificate.
         chain: the CA certificates, the issuer first and the root last.
+        request: the request it was issued for, when an Issuer issued it (``None`` when it was
+            fetched or loaded); :meth:`Issuer.renew` reuses its template, passthrough and
+            signing algorithm. Not part of equality.
     """
 
     arn: CertificateArn
     certificate: x509.Certificate
     chain: tuple[x509.Certificate, ...] = attrs.field(converter=_as_tuple)
+    request: IssueCertificateRequest | None = attrs.field(
+        default=None, eq=False, repr=False, kw_only=True
+    )
 
     @classmethod
     def from_pem(
@@ -217,6 +227,41 @@ class IssuedCertificate:
     def fingerprint_sha256(self) -> str:
         """The SHA-256 fingerprint, colon-separated uppercase hex."""
         return self.certificate.fingerprint(hashes.SHA256()).hex(":").upper()
+
+    @property
+    def lifetime(self) -> timedelta:
+        """NotAfter minus NotBefore (a certificate the service backdated has 60 min more)."""
+        return self.not_after - self.not_before
+
+    def remaining(self, now: datetime | None = None) -> timedelta:
+        """How long until NotAfter (negative once expired).
+
+        Args:
+            now: the time to judge at, an aware datetime (default: the clock in force, the
+                Issuer's ``now`` inside its calls, else the system's).
+        """
+        return self.not_after - _at(now)
+
+    def renewal_due(self, at: float = RENEW_AT, *, now: datetime | None = None) -> bool:
+        """Whether ``at`` of the lifetime has passed: cert-manager's rule, 2/3 by default.
+
+        A 90-day certificate (plus the 60-minute backdate) is due 60 days and 40 minutes
+        after NotBefore, when a third of its lifetime is left; an expired one is always due.
+
+        Args:
+            at: the fraction of the lifetime, more than 0 and at most 1.
+            now: the time to judge at (as for :meth:`remaining`).
+
+        Raises:
+            InvalidRequestError: ``at`` is not a number in (0, 1].
+        """
+        value: object = at
+        if type(value) not in (int, float) or not 0 < at <= 1:
+            raise InvalidRequestError(
+                f"must be a fraction of the lifetime in (0, 1], such as 2/3; got {at!r}",
+                path="at",
+            )
+        return _at(now) >= self.not_before + self.lifetime * at
 
     def to_der(self) -> bytes:
         """The certificate as DER bytes."""
@@ -409,6 +454,38 @@ class IssuedCertificate:
 
     def _repr_html_(self) -> str:
         return html_panel(self._panel())
+
+
+def _at(now: datetime | None) -> datetime:
+    if now is None:
+        from acmpca_issue._clock import now as clock_now
+
+        return clock_now()
+    if now.tzinfo is None:
+        raise InvalidRequestError("must be an aware datetime (with a tzinfo)", path="now")
+    return now.astimezone(timezone.utc)
+
+
+@attrs.frozen
+class Renewal:
+    """What :meth:`Issuer.renew` returns: the new certificate and the key it certifies.
+
+    The repr shows the certificate, never the key.
+
+    Attributes:
+        certificate: the new certificate, issued and verified.
+        private_key: its private key (new unless one was passed to ``renew``).
+    """
+
+    certificate: IssuedCertificate
+    private_key: Any = attrs.field(repr=False)
+
+    def write(self, directory: str | os.PathLike[str], overwrite: bool = False) -> dict[str, Path]:
+        """Write the certificate files and ``key.pem`` (0600), as ``IssuedCertificate.write``."""
+        return self.certificate.write(directory, self.private_key, overwrite=overwrite)
+
+    def __repr__(self) -> str:
+        return f"<Renewal certificate={self.certificate!r}>"
 
 
 def _key_pem(private_key: Any) -> bytes:

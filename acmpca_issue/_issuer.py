@@ -39,7 +39,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
-from acmpca_issue._issued import IssuedCertificate
+from acmpca_issue._issued import IssuedCertificate, Renewal
 from acmpca_issue._issuer_core import (
     MAX_ATTEMPTS,
     NOT_FOUND_GRACE,
@@ -58,9 +58,12 @@ from acmpca_issue._waiter import Backoff
 from acmpca_issue.exceptions import TransportError
 
 if TYPE_CHECKING:
+    from cryptography import x509
     from typing_extensions import Unpack
 
+    from acmpca_issue._enums import RevocationReason
     from acmpca_issue._request import IssueCertificateRequest
+    from acmpca_issue._validity import Validity
 
 __all__ = ["MAX_ATTEMPTS", "NOT_FOUND_GRACE", "AcmPcaClient", "Issuer", "IssuerOptions"]
 
@@ -304,6 +307,68 @@ class Issuer(IssuerCore):
             VerificationError: the chain or serial does not check out.
         """
         return self._run(self._get_certificate_steps(certificate_arn, verify=verify))
+
+    # The rest of a certificate's life -------------------------------------------------------
+
+    def revoke(
+        self,
+        certificate_or_arn: IssuedCertificate | CertificateArn | x509.Certificate | str,
+        *,
+        reason: RevocationReason | str,
+        certificate_authority_arn: CertificateAuthorityArn | str | None = None,
+    ) -> None:
+        """Revoke a certificate (RevokeCertificate), with the serial in its colon-hex form.
+
+        Args:
+            certificate_or_arn: an :class:`IssuedCertificate` or a certificate ARN (each names
+                its CA), or an ``x509.Certificate`` with ``certificate_authority_arn``.
+            reason: a :class:`~acmpca_issue.RevocationReason` or its string.
+            certificate_authority_arn: the CA that issued it; needed only for an
+                ``x509.Certificate``, and otherwise checked against the certificate's.
+
+        Raises:
+            InvalidRequestError: the arguments do not name one certificate of one CA.
+            RevocationNotConfiguredError: (with ``preflight``) the CA has neither a CRL nor
+                OCSP; nothing was sent.
+            AlreadyRevokedError: it was revoked before.
+            NotIssuedByCaError: (with ``preflight``) the CA issued no such serial.
+            ServiceError: e.g. ``InvalidRequestServiceError`` for a root CA's own certificate.
+        """
+        self._run(
+            self._revoke_steps(
+                certificate_or_arn,
+                reason=reason,
+                certificate_authority_arn=certificate_authority_arn,
+            )
+        )
+
+    def renew(
+        self,
+        issued: IssuedCertificate,
+        *,
+        private_key: Any = None,
+        validity: Validity | None = None,
+    ) -> Renewal:
+        """Issue a certificate for the same subject, names, template and validity length.
+
+        The key is new, of the same type as the old one, unless ``private_key`` is given (a
+        key or a ``CsrBundle``). What is reused when ``issued`` was not issued by an Issuer is
+        in docs/issuing.md ("Renewing").
+
+        Args:
+            issued: the certificate to renew.
+            private_key: the key to certify instead of a new one (such as the old one).
+            validity: instead of the old certificate's length.
+
+        Returns:
+            A :class:`Renewal`: ``.certificate`` (issued and verified) and ``.private_key``.
+
+        Raises:
+            InvalidRequestError: the key is not one Private CA signs, or as for :meth:`issue`.
+            ServiceError, TransportError, IssuanceTimeoutError, VerificationError: as for
+                :meth:`issue`.
+        """
+        return self._run(self._renew_steps(issued, private_key=private_key, validity=validity))
 
     # The CA ---------------------------------------------------------------------------------
 

@@ -33,19 +33,25 @@ from typing_extensions import Required
 from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
 from acmpca_issue._clock import system_now
 from acmpca_issue._clock import using as using_clock
-from acmpca_issue._issued import IssuedCertificate
+from acmpca_issue._enums import RevocationReason, coerce_enum
+from acmpca_issue._issued import IssuedCertificate, Renewal
 from acmpca_issue._preflight import CaInfo, check_request
 from acmpca_issue._token import derive_idempotency_token
 from acmpca_issue._waiter import Backoff, Deadline
 from acmpca_issue.exceptions import (
     AccessDeniedError,
     AcmPcaIssueError,
+    AlreadyRevokedError,
     InternalFailureError,
     InvalidRequestError,
     InvalidStateError,
     IssuanceTimeoutError,
+    NotIssuedByCaError,
+    RequestAlreadyProcessedError,
     RequestInProgressError,
     ResourceNotFoundError,
+    RevocationNotConfiguredError,
+    ServiceError,
     ServiceUnavailableError,
     ThrottlingError,
     TransportError,
@@ -53,7 +59,10 @@ from acmpca_issue.exceptions import (
 )
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from acmpca_issue._request import IssueCertificateRequest
+    from acmpca_issue._validity import Validity
 
 __all__ = [
     "MAX_ATTEMPTS",
@@ -84,6 +93,7 @@ _T = TypeVar("_T")
 
 _METHODS = {
     "IssueCertificate": "issue_certificate",
+    "RevokeCertificate": "revoke_certificate",
     "DescribeCertificateAuthority": "describe_certificate_authority",
     "GetCertificate": "get_certificate",
 }
@@ -229,6 +239,61 @@ def client_region(client: object) -> str | None:
     """The region a botocore or boto3 client sends to, or None when it follows each ARN."""
     region = getattr(getattr(client, "meta", None), "region_name", None)
     return region if isinstance(region, str) else None
+
+
+_S = TypeVar("_S", bound=ServiceError)
+
+
+def _narrowed(error_class: type[_S], error: ServiceError) -> _S:
+    """``error`` as its narrower subclass, with that subclass's hint."""
+    return error_class(
+        error.message, code=error.code, request_id=error.request_id, operation=error.operation
+    )
+
+
+def colon_hex(serial: int) -> str:
+    """A serial as RevokeCertificate takes it: lowercase hex pairs joined by colons."""
+    digits = format(serial, "x")
+    digits = digits.zfill(len(digits) + len(digits) % 2)
+    return ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))
+
+
+def _revocation_target(
+    certificate_or_arn: object, certificate_authority_arn: CertificateAuthorityArn | str | None
+) -> tuple[CertificateAuthorityArn, int]:
+    """The CA ARN and serial to revoke, from a certificate, an IssuedCertificate or an ARN."""
+    from cryptography import x509
+
+    if isinstance(certificate_or_arn, IssuedCertificate):
+        ca_arn = certificate_or_arn.arn.certificate_authority_arn
+        serial = certificate_or_arn.serial
+    elif isinstance(certificate_or_arn, x509.Certificate):
+        if certificate_authority_arn is None:
+            raise InvalidRequestError(
+                "a certificate does not say which CA ARN issued it: pass "
+                "certificate_authority_arn, or the IssuedCertificate or the certificate ARN",
+                path="certificate_authority_arn",
+            )
+        return CertificateAuthorityArn.parse(
+            certificate_authority_arn
+        ), certificate_or_arn.serial_number
+    elif isinstance(certificate_or_arn, (CertificateArn, str)):
+        arn = CertificateArn.parse(certificate_or_arn)
+        ca_arn, serial = arn.certificate_authority_arn, arn.serial
+    else:
+        raise InvalidRequestError(
+            "must be an IssuedCertificate, a certificate ARN or an x509.Certificate, got "
+            f"{type(certificate_or_arn).__name__}",
+            path="certificate_or_arn",
+        )
+    if certificate_authority_arn is not None:
+        given = CertificateAuthorityArn.parse(certificate_authority_arn)
+        if given != ca_arn:
+            raise InvalidRequestError(
+                f"is {given} but the certificate was issued by {ca_arn}",
+                path="certificate_authority_arn",
+            )
+    return ca_arn, serial
 
 
 @attrs.frozen
@@ -397,7 +462,7 @@ class IssuerCore:
         except BaseException as error:
             _keep_arn(error, arn)
             raise
-        return certificate
+        return attrs.evolve(certificate, request=request)
 
     def _issue_certificate_steps(
         self, fields: IssueFields, *, wait: bool, verify: bool
@@ -455,6 +520,72 @@ class IssuerCore:
         with self._lock:
             self._cache[key] = _Cached(now, ca)
         return ca
+
+    # The rest of a certificate's life ---------------------------------------------------------
+
+    def _revoke_steps(
+        self,
+        certificate_or_arn: IssuedCertificate | CertificateArn | x509.Certificate | str,
+        *,
+        reason: RevocationReason | str,
+        certificate_authority_arn: CertificateAuthorityArn | str | None,
+    ) -> Steps[None]:
+        ca_arn, serial = _revocation_target(certificate_or_arn, certificate_authority_arn)
+        why = coerce_enum(RevocationReason, reason, "reason")
+        self._check_region(ca_arn)
+        if self.preflight:
+            ca: CaInfo = yield Describe(str(ca_arn))
+            if not ca.revocation:
+                raise RevocationNotConfiguredError(
+                    f"CA {ca_arn} has neither a CRL nor OCSP configured, so no relying party "
+                    "would learn of the revocation; enable one (UpdateCertificateAuthority "
+                    "RevocationConfiguration, then issuer.forget(ca_arn) to drop the cached "
+                    "answer), or use preflight=False to record it anyway (it then shows only "
+                    "in audit reports)",
+                    path="certificate_authority_arn",
+                )
+        params = {
+            "CertificateAuthorityArn": str(ca_arn),
+            "CertificateSerial": colon_hex(serial),
+            "RevocationReason": why.value,
+        }
+        try:
+            yield from self._call_steps(
+                "RevokeCertificate", params, Deadline(self._clock, self.wait_timeout)
+            )
+        except RequestAlreadyProcessedError as error:
+            raise _narrowed(AlreadyRevokedError, error) from error.__cause__
+        except ResourceNotFoundError as error:
+            if not self.preflight:  # the CA itself may be what is missing
+                raise
+            raise _narrowed(NotIssuedByCaError, error) from error.__cause__
+        logger.info("revoked certificate %s of %s (%s)", colon_hex(serial), ca_arn, why.value)
+
+    def _renew_steps(
+        self,
+        issued: IssuedCertificate,
+        *,
+        private_key: Any,
+        validity: Validity | None,
+    ) -> Steps[Renewal]:
+        from acmpca_issue._renewal import renewal_request
+
+        earlier = issued.request
+        signing_algorithm = None if earlier is None else earlier.signing_algorithm
+        if signing_algorithm is None:
+            ca: CaInfo = yield Describe(str(issued.arn.certificate_authority_arn))
+            signing_algorithm = ca.default_signing_algorithm()
+        with using_clock(self._now):
+            request, key = renewal_request(
+                issued,
+                private_key=private_key,
+                validity=validity,
+                signing_algorithm=signing_algorithm,
+                now=self._wall_now(),
+            )
+        certificate = yield from self._issue_steps(request, wait=True, verify=True)
+        assert isinstance(certificate, IssuedCertificate)  # noqa: S101 - wait=True returns one
+        return Renewal(certificate, key)
 
     # Calls --------------------------------------------------------------------------------------
 

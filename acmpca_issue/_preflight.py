@@ -44,6 +44,18 @@ def _iso(value: datetime | None) -> str:
     return "None" if value is None else value.isoformat()
 
 
+def _revocation(configuration: Any) -> tuple[str, ...]:
+    """The enabled methods of a RevocationConfiguration (``CRL``, ``OCSP``)."""
+    if not isinstance(configuration, Mapping):
+        return ()
+    methods = (("CRL", "CrlConfiguration"), ("OCSP", "OcspConfiguration"))
+    return tuple(
+        name
+        for name, key in methods
+        if isinstance(configuration.get(key), Mapping) and configuration[key].get("Enabled")
+    )
+
+
 @attrs.frozen
 class CaInfo:
     """What the checks need from a DescribeCertificateAuthority answer.
@@ -55,6 +67,7 @@ class CaInfo:
         signing_algorithm: the CA's configured signing algorithm.
         not_after: the end of the CA certificate's validity (aware UTC), when known.
         usage_mode: ``GENERAL_PURPOSE`` or ``SHORT_LIVED_CERTIFICATE``.
+        revocation: the revocation methods enabled, ``"CRL"`` and/or ``"OCSP"``.
     """
 
     arn: str
@@ -63,6 +76,7 @@ class CaInfo:
     signing_algorithm: str
     not_after: datetime | None = attrs.field(default=None, repr=_iso)
     usage_mode: str = "GENERAL_PURPOSE"
+    revocation: tuple[str, ...] = ()
 
     def _panel(self) -> Panel:
         end = "unknown" if self.not_after is None else day(self.not_after)
@@ -99,6 +113,7 @@ class CaInfo:
             signing_algorithm=str(config.get("SigningAlgorithm", "")),
             not_after=_utc(ca.get("NotAfter")),
             usage_mode=str(ca.get("UsageMode") or "GENERAL_PURPOSE"),
+            revocation=_revocation(ca.get("RevocationConfiguration")),
         )
 
     def allowed_signing_algorithms(self) -> tuple[str, ...] | None:

@@ -5,10 +5,12 @@ Everything the library raises on purpose derives from :class:`AcmPcaIssueError`:
     AcmPcaIssueError
     ├── InvalidRequestError (also ValueError)   rejected locally, nothing was sent; .problems
     │   ├── InvalidArnError
-    │   └── InvalidCsrError
+    │   ├── InvalidCsrError
+    │   └── RevocationNotConfiguredError   revoke: the CA has neither a CRL nor OCSP
     ├── ServiceError          the call was made and failed; .code, .message, .request_id
     │   ├── ThrottlingError, AccessDeniedError, ValidationError, ...   (unmodeled codes)
     │   └── InvalidArgsError, MalformedCsrError, RequestInProgressError, ... (one per model code)
+    │       (revoke: AlreadyRevokedError and NotIssuedByCaError narrow two of them)
     ├── TransportError        no credentials, endpoint unreachable, connection or read timeout
     ├── IssuanceTimeoutError  issued but not retrieved in time; carries .certificate_arn
     └── VerificationError     the returned certificate does not match the request or its chain
@@ -40,6 +42,7 @@ __all__ = [
     "SERVICE_ERRORS",
     "AccessDeniedError",
     "AcmPcaIssueError",
+    "AlreadyRevokedError",
     "CertificateMismatchError",
     "ConcurrentModificationError",
     "InternalFailureError",
@@ -58,12 +61,14 @@ __all__ = [
     "LockoutPreventedError",
     "MalformedCertificateError",
     "MalformedCsrError",
+    "NotIssuedByCaError",
     "PermissionAlreadyExistsError",
     "Problem",
     "RequestAlreadyProcessedError",
     "RequestFailedError",
     "RequestInProgressError",
     "ResourceNotFoundError",
+    "RevocationNotConfiguredError",
     "ServiceError",
     "ServiceUnavailableError",
     "ThrottlingError",
@@ -168,6 +173,13 @@ class InvalidArnError(InvalidRequestError):
 
 class InvalidCsrError(InvalidRequestError):
     """A certificate signing request that AWS Private CA would reject."""
+
+
+class RevocationNotConfiguredError(InvalidRequestError):
+    """The CA has neither a CRL nor OCSP, so a revocation would reach no relying party.
+
+    Raised by ``revoke`` before anything is sent (with ``preflight=True``).
+    """
 
 
 class TransportError(AcmPcaIssueError):
@@ -344,6 +356,12 @@ class RequestAlreadyProcessedError(ServiceError):
     code = "RequestAlreadyProcessedException"
 
 
+class AlreadyRevokedError(RequestAlreadyProcessedError):
+    """RevokeCertificate: the certificate was revoked before (its first reason stands)."""
+
+    default_hint = "nothing to do: it stays revoked, and its revocation reason cannot be changed"
+
+
 class RequestFailedError(ServiceError):
     """``RequestFailedException``: the request failed; an issuance that fails is final."""
 
@@ -362,6 +380,15 @@ class ResourceNotFoundError(ServiceError):
 
     code = "ResourceNotFoundException"
     default_hint = "check the ARN, and that the client's region is the ARN's region"
+
+
+class NotIssuedByCaError(ResourceNotFoundError):
+    """RevokeCertificate: the CA exists but issued no certificate with that serial."""
+
+    default_hint = (
+        "revoke it through the CA that issued it: the CA ARN is the first part of the "
+        "certificate's ARN (IssuedCertificate.arn.certificate_authority_arn)"
+    )
 
 
 class TooManyTagsError(ServiceError):

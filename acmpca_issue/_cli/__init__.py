@@ -13,7 +13,10 @@ writing the result failed; 130 interrupted (Ctrl-C). ``--debug`` adds the traceb
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import io
+import re
 import shlex
 import sys
 import traceback
@@ -22,6 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 from acmpca_issue._cli._args import PROG, build_parser
 from acmpca_issue._cli._output import UsageError
+from acmpca_issue._cli._redact import (
+    forget,
+    looks_like_key,
+    private_key_in,
+    quote,
+    remember,
+    remember_keys_in,
+    scrub,
+)
 
 if TYPE_CHECKING:
     from acmpca_issue.exceptions import AcmPcaIssueError
@@ -34,8 +46,27 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+def _check_endpoint(url: str | None) -> None:
+    """Refuse an --endpoint-url botocore would fail on with a ValueError, before anything else."""
+    if url is None:
+        return
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and (parts.port or 1)
+    except ValueError:
+        valid = False
+    if not valid:
+        raise UsageError(
+            f"--endpoint-url: expected an http:// or https:// URL such as "
+            f"http://127.0.0.1:8080, got {quote(url)}"
+        )
+
+
 def _run(args: argparse.Namespace) -> int:
     stdout = sys.stdout
+    _check_endpoint(getattr(args, "endpoint_url", None))
     if args.command == "issue-certificate":
         from acmpca_issue._cli._issue import issue_certificate
 
@@ -52,8 +83,8 @@ def _run(args: argparse.Namespace) -> int:
     return commands[args.command](args, stdout=stdout)
 
 
-def _error_lines(error: BaseException, args: argparse.Namespace) -> tuple[int, list[str]]:
-    """The exit status and the lines to print for an error, or re-raise one we do not know."""
+def _error_lines(error: BaseException, args: argparse.Namespace) -> tuple[int, list[str]] | None:
+    """The exit status and the lines to print for an error, or None for one we do not know."""
     command: str = args.command
     from acmpca_issue._cli._issue import MEMBERS, WriteError, describe_problems
     from acmpca_issue.exceptions import (
@@ -106,7 +137,7 @@ def _error_lines(error: BaseException, args: argparse.Namespace) -> tuple[int, l
         ]
     if isinstance(error, WriteError):
         return EXIT_FAILED, [f"{PROG}: error: {' '.join(str(error).split())}"]
-    raise error
+    return None
 
 
 def _issued_arn(error: AcmPcaIssueError, command: str) -> list[str]:
@@ -140,32 +171,96 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(arguments: list[str]) -> int:
-    split = _split_by_a_space(arguments)
-    if split is not None:
-        print(f"{PROG}: error: {split}", file=sys.stderr)
+    forget()
+    for argument in arguments:
+        _remember_keys(argument)
+    refused = _private_key_argument(arguments) or _split_by_a_space(arguments)
+    if refused is not None:
+        print(scrub(f"{PROG}: error: {refused}"), file=sys.stderr)
         return EXIT_USAGE
     parser = build_parser()
+    usage = io.StringIO()
     try:
-        args = parser.parse_args(arguments)
+        with contextlib.redirect_stderr(usage):
+            args = parser.parse_args(arguments)
     except SystemExit as exit_:  # --help, or a usage error printed by argparse
         return _exit_code(exit_.code)
+    finally:
+        # argparse's usage errors quote the argument: they pass through scrub() too.
+        sys.stderr.write(scrub(usage.getvalue()))
     debug = bool(getattr(args, "debug", False))
     try:
         return _run(args)
     except KeyboardInterrupt:
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         print(file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as error:
-        status, lines = _error_lines(error, args)
+        known = _error_lines(error, args)
+        if known is None:
+            # A bug: its traceback is printed here rather than by the interpreter, so that it
+            # passes through scrub() like every message.
+            debug = True
+            known = (
+                EXIT_FAILED,
+                [
+                    f"{PROG}: error: unexpected {type(error).__name__}: a bug in {PROG}; please "
+                    "report it with the traceback above"
+                ],
+            )
+        status, lines = known
         if debug:
-            traceback.print_exc()
+            _print_traceback()
         for line in lines:
-            print(line, file=sys.stderr)
+            # The one way out for every message: nothing in it that looks like key material.
+            print(scrub(line), file=sys.stderr)
         return status
 
 
+def _remember_keys(argument: str) -> None:
+    """Remember an argument that looks like key material, or in JSON each member that does
+    (so that the JSON's other text, such as member names, can still be printed)."""
+    if not looks_like_key(argument):
+        return
+    if argument.lstrip().startswith(("{", "[")):
+        import json
+
+        try:
+            remember_keys_in(json.loads(argument), "the command line")
+        except (RecursionError, ValueError):
+            pass
+        else:
+            return
+    remember(argument, "the command line")
+
+
+def _print_traceback() -> None:
+    print(scrub(traceback.format_exc()), end="", file=sys.stderr)
+
+
+def _private_key_argument(argv: list[str]) -> str | None:
+    """Refuse a PEM private key given as an argument, before anything else happens (such as
+    making a directory named after it). Returns the line explaining it, or None."""
+    for index, argument in enumerate(argv):
+        if not private_key_in(argument):
+            continue
+        option, equals, _ = argument.partition("=")
+        if not (equals and _OPTION.fullmatch(option)):
+            previous = argv[index - 1] if index else ""
+            option = previous if _OPTION.fullmatch(previous) else f"argument {index + 1}"
+        advice = (
+            ": give the CSR made from it (create-csr makes both)"
+            if option in ("--csr", "--cli-input-json")
+            else ""
+        )
+        return (
+            f"{option}: the value holds a private key (not shown); {PROG} never takes one{advice}"
+        )
+    return None
+
+
+_OPTION = re.compile(r"--[a-z][a-z-]*")
 _STRUCTURE_OPTIONS = ("--validity", "--validity-not-before", "--api-passthrough")
 
 
@@ -188,8 +283,8 @@ def _split_by_a_space(argv: list[str]) -> str | None:
             rest = argv[following]
             if not rest.startswith("-"):
                 return (
-                    f"{option}: {value!r} ends with a comma and {rest!r} became a separate "
-                    "argument: the shell splits a value at a space after a comma; write "
+                    f"{option}: {quote(value)} ends with a comma and {quote(rest)} became a "
+                    "separate argument: the shell splits a value at a space after a comma; write "
                     f"{value.rstrip()}{rest} or quote the whole value"
                 )
     return None

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import textwrap
 
+from acmpca_issue._cli._redact import quote
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm
 
 __all__ = ["PROG", "build_parser"]
@@ -442,9 +443,13 @@ def _seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number of seconds, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"expected a number of seconds, got {quote(text)}"
+        ) from None
     if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a positive number of seconds, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            f"expected a positive number of seconds, got {quote(text)}"
+        )
     return value
 
 
@@ -452,9 +457,9 @@ def _port(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a port number, got {quote(text)}") from None
     if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port number 0-65535, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a port number 0-65535, got {quote(text)}")
     return value
 
 

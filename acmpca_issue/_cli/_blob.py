@@ -16,6 +16,7 @@ import os
 from typing import BinaryIO
 
 from acmpca_issue._cli._output import UsageError
+from acmpca_issue._cli._redact import quote, remember
 
 __all__ = ["read_csr", "read_option"]
 
@@ -36,8 +37,11 @@ def _read(path: str, option: str, shown: str) -> bytes:
         raise UsageError(f"{option}: cannot read {shown}: {error.strerror or error}") from None
 
 
-def read_option(value: str, option: str) -> str:
+def read_option(value: str, option: str, *, secret: bool = True) -> str:
     """An option's value, or the text of the file it names with ``file://`` or ``fileb://``.
+
+    The file's text is remembered as a secret, never to be printed, unless ``secret`` is false
+    (a structure, whose reader remembers the text if it does not parse).
 
     Raises:
         UsageError: the file cannot be read or is not UTF-8 text.
@@ -45,6 +49,8 @@ def read_option(value: str, option: str) -> str:
     for prefix in _PREFIXES:
         if value.startswith(prefix):
             data = _read(_path_of(value, prefix), option, value)
+            if secret:
+                remember(data, value)
             try:
                 return data.decode("utf-8")
             except UnicodeDecodeError:
@@ -62,18 +68,23 @@ def read_csr(value: str, option: str, *, stdin: BinaryIO) -> bytes:
         data = stdin.read()
         if not data.strip():
             raise UsageError(f"{option}: standard input (-) is empty; pipe the CSR into it")
+        remember(data, "standard input")
         return data
     for prefix in _PREFIXES:
         if value.startswith(prefix):
-            return _read(_path_of(value, prefix), option, value)
+            data = _read(_path_of(value, prefix), option, value)
+            remember(data, value)
+            return data
     if "-----BEGIN" in value:
         return value.encode("utf-8")
     if os.path.exists(value):
-        return _read(value, option, repr(value))
+        data = _read(value, option, repr(value))
+        remember(data, value)
+        return data
     if len(value) > 100 and ("\n" in value or _BASE64.issuperset(value)):
         # Not a file, and text or base64: load_csr recognises base64 and explains it.
         return value.encode("utf-8")
     raise UsageError(
-        f"{option}: no such file {value!r}; give file://PATH, fileb://PATH, a path, - for "
+        f"{option}: no such file {quote(value)}; give file://PATH, fileb://PATH, a path, - for "
         "standard input, or the PEM text"
     )

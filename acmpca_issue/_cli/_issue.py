@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from acmpca_issue._cli._blob import read_csr, read_option
 from acmpca_issue._cli._output import UsageError, compile_query, render
+from acmpca_issue._cli._redact import quote, remember, remember_keys_in
 from acmpca_issue._cli._skeleton import skeleton
 
 if TYPE_CHECKING:
@@ -80,7 +81,8 @@ def describe_problems(
         message = problem.message
         shown = _value_at((given or {}).get(head), rest)
         if shown is not None and str(shown) not in message:
-            message = f"{message} ({shown!r})" if "got " in message else f"{message}; got {shown!r}"
+            shown = quote(shown)
+            message = f"{message} ({shown})" if "got " in message else f"{message}; got {shown}"
         lines.append(": ".join([*parts, message]))
     return "\n".join(lines)
 
@@ -139,26 +141,33 @@ def _structure(text: str, option: str, shape: str) -> object:
     from acmpca_issue._shorthand import load_structure
     from acmpca_issue.exceptions import InvalidRequestError
 
+    loaded = read_option(text, option, secret=False)
     try:
-        return load_structure(read_option(text, option), shape)
+        structure = load_structure(loaded, shape)
     except InvalidRequestError as error:
+        remember(loaded, text if loaded is not text else option)
         lines = []
         for problem in error.problems:
             path = problem.path.removeprefix(shape).lstrip(".")
             lines.append(": ".join([option, *([path] if path else []), problem.message]))
         raise UsageError("\n".join(lines)) from None
+    remember_keys_in(structure, option)
+    return structure
 
 
 def _input_json(text: str) -> dict[str, Any]:
-    loaded = read_option(text, "--cli-input-json")
+    loaded = read_option(text, "--cli-input-json", secret=False)
     try:
         data = json.loads(loaded)
-    except RecursionError:
-        raise UsageError("--cli-input-json: invalid JSON: nested too deeply") from None
-    except ValueError as error:
-        raise UsageError(f"--cli-input-json: invalid JSON: {error}") from None
+    except (RecursionError, ValueError) as error:
+        # Not a request: never print any of it.
+        remember(loaded, text if loaded is not text else "--cli-input-json")
+        detail = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise UsageError(f"--cli-input-json: invalid JSON: {detail}") from None
     if not isinstance(data, dict):
+        remember(loaded, text if loaded is not text else "--cli-input-json")
         raise UsageError(f"--cli-input-json: expected a JSON object, got {type(data).__name__}")
+    remember_keys_in(data, "--cli-input-json")
     return data
 
 
@@ -170,7 +179,7 @@ def _json_csr(text: str) -> str | bytes:
     """
     if text.startswith(("file://", "fileb://")):
         raise UsageError(
-            f"--cli-input-json Csr: {text!r} is a file name, but the JSON holds the PEM text "
+            f"--cli-input-json Csr: {quote(text)} is a file name, but the JSON holds the PEM text "
             "itself; give the file with --csr on the command line instead"
         )
     return text if "-----BEGIN" in text else text.encode("utf-8")

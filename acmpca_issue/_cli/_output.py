@@ -49,7 +49,9 @@ def compile_query(text: str | None) -> Query | None:
         compiled = jmespath.compile(text)
     except jmespath.exceptions.JMESPathError as error:
         detail = " ".join(str(error).split())
-        raise UsageError(f"--query: invalid JMESPath expression {text!r}: {detail}") from None
+        from acmpca_issue._cli._redact import quote
+
+        raise UsageError(f"--query: invalid JMESPath expression {quote(text)}: {detail}") from None
     search: Query = compiled.search
     return search
 

@@ -480,10 +480,15 @@ class TestCliInputJson:
         ):
             result = run("issue-certificate", *argv, "--dry-run", "--debug")
             assert result.status == 2
-            assert result.err.splitlines()[-1].endswith(
-                "Csr: not a CSR: the PEM holds PRIVATE KEY, not a CERTIFICATE REQUEST"
-            ) or result.err.splitlines()[-1].endswith(
-                "--csr: not a CSR: the PEM holds PRIVATE KEY, not a CERTIFICATE REQUEST"
+            # As text it is refused before anything is read; from a file, by the CSR check.
+            assert result.err.splitlines()[-1] in (
+                "acmpca-issue: error: --cli-input-json: the value holds a private key (not "
+                "shown); acmpca-issue never takes one: give the CSR made from it (create-csr "
+                "makes both)",
+                "acmpca-issue: error: --csr: the value holds a private key (not shown); "
+                "acmpca-issue never takes one: give the CSR made from it (create-csr makes both)",
+                "acmpca-issue: error: --csr: not a CSR: the PEM holds PRIVATE KEY, not a "
+                "CERTIFICATE REQUEST",
             )
             assert secret not in result.err
             assert secret not in result.out
@@ -830,7 +835,7 @@ class TestWithLocalCa:
 
 
 class TestInterruptsAndDebug:
-    """Ctrl-C is 130; --debug adds the traceback; unknown failures are not hidden."""
+    """Ctrl-C is 130; --debug adds the traceback; unknown failures show theirs."""
 
     def test_ctrl_c(self, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
         """KeyboardInterrupt ends with status 130."""
@@ -856,16 +861,27 @@ class TestInterruptsAndDebug:
             assert "Traceback" in result.err
             assert result.err.splitlines()[-1].startswith("acmpca-issue: error: --validity:")
 
-    def test_unexpected_error_propagates(self, run: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-        """A bug is not turned into a tidy line: it propagates."""
+    def test_unexpected_error_is_a_bug_report(
+        self, run: Any, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A bug is not turned into a tidy line: its traceback is printed, then a line saying
+        it is a bug, and the status is 1 (the traceback passes through the same filter as
+        every message, so a key in it is not shown)."""
         from acmpca_issue._cli import _issue
 
         def broken(*args: object, **kwargs: object) -> None:
-            raise RuntimeError("bug")
+            raise RuntimeError("bug -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----")
 
         monkeypatch.setattr(_issue, "build_request", broken)
-        with pytest.raises(RuntimeError, match="bug"):
-            run("issue-certificate")
+        result = run("issue-certificate")
+        assert result.status == 1
+        lines = result.err.splitlines()
+        assert lines[0] == "Traceback (most recent call last):"
+        assert "RuntimeError: bug <not shown>" in lines
+        assert lines[-1] == (
+            "acmpca-issue: error: unexpected RuntimeError: a bug in acmpca-issue; please report "
+            "it with the traceback above"
+        )
 
 
 def test_key_files_are_private(run: Any, tmp_path: Path) -> None:

@@ -107,6 +107,12 @@ def _secrets() -> list[Secret]:
 
 SECRETS = _secrets()
 
+
+def _named(name: str) -> Secret:
+    (secret,) = (secret for secret in SECRETS if secret.name == name)
+    return secret
+
+
 #: issue-certificate options, each given the key while the others are valid.
 ISSUE_OPTIONS = (
     "--certificate-authority-arn",
@@ -317,6 +323,27 @@ def test_quoted_value_from_a_file_is_described(run: Any, csr_file: Path, tmp_pat
     )
 
 
+def test_key_like_json_that_does_not_parse(run: Any) -> None:
+    """JSON text holding key material that does not parse is remembered whole."""
+    der = _named("rsa-der")
+    key = base64.b64encode(der.data).decode()
+    result = run("issue-certificate", "--cli-input-json", '{"Csr": "' + key, "--dry-run")
+    assert result.status == 2
+    assert result.err.startswith("acmpca-issue: error: --cli-input-json: invalid JSON: ")
+    assert not _leaks(der, result.err)
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "ftp://127.0.0.1", "http://:80", "http://h:99999"])
+def test_endpoint_url_is_checked_first(run: Any, url: str) -> None:
+    """An --endpoint-url botocore cannot use is refused before anything is sent."""
+    result = run("parse-arn", CERT, "--endpoint-url", url)
+    assert result.status == 2
+    assert result.err == (
+        "acmpca-issue: error: --endpoint-url: expected an http:// or https:// URL such as "
+        f"http://127.0.0.1:8080, got {url!r}\n"
+    )
+
+
 class TestRedact:
     """The two rules: quote() describes a secret; scrub() removes it from any text."""
 
@@ -328,8 +355,7 @@ class TestRedact:
         """A plain value is quoted as repr; key material by its length only."""
         assert quote("us-east1") == "'us-east1'"
         assert quote(5) == "5"
-        (rsa_der,) = (secret for secret in SECRETS if secret.name == "rsa-der")
-        der = base64.b64encode(rsa_der.data).decode()
+        der = base64.b64encode(_named("rsa-der").data).decode()
         assert quote(der) == f"<{len(der)} characters that look like key material, not shown>"
 
     @pytest.mark.parametrize(
@@ -349,8 +375,7 @@ class TestRedact:
 
     def test_hex_der_is_key_material(self) -> None:
         """Hex of a DER structure is recognised, as base64 of one is."""
-        (ec_der,) = (secret for secret in SECRETS if secret.name == "ec-der")
-        der = ec_der.data
+        der = _named("ec-der").data
         assert looks_like_key(der.hex())
         assert looks_like_key(base64.b64encode(der).decode())
 

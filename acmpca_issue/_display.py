@@ -320,7 +320,11 @@ def html_panel(panel: Panel) -> str:
     """The panel as an HTML fragment: a title, a two-column table, a table, then the chain."""
     rows = "".join(
         f"<tr><th style='{_LABEL}'>{_esc(row.label)}</th><td style='{_CELL}'>"
-        + (f"<code>{_esc(row.value)}</code>" if row.code else _esc(row.value))
+        + (
+            f"<code style='word-break:break-all'>{_esc(row.value)}</code>"
+            if row.code
+            else _esc(row.value)
+        )
         + "</td></tr>"
         for row in panel.rows
     )

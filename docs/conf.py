@@ -27,6 +27,7 @@ extensions = [
     "sphinx.ext.viewcode",
     "cli_reference",
     "api_reference",
+    "display_examples",
 ]
 
 source_suffix = {".md": "markdown", ".rst": "restructuredtext"}

@@ -436,6 +436,13 @@ def _local_ca(
         help="make an ACTIVE root CA (EC P-256) first and print its ARN; its region is "
         "--region (default us-east-1), e.g. --create-ca --region eu-west-1",
     )
+    serve.add_argument(
+        "--require-signature",
+        action="store_true",
+        help="refuse requests without a SigV4 Authorization header, as AWS does "
+        "(400 MissingAuthenticationTokenException), to test that a client signs, e.g. "
+        "--require-signature",
+    )
     parser.set_defaults(command="local-ca")
 
 

@@ -177,7 +177,7 @@ def local_ca(args: argparse.Namespace, *, stdout: TextIO) -> int:
     from acmpca_issue.local import LocalPrivateCA
 
     query = compile_query(getattr(args, "query", None))
-    pca = LocalPrivateCA(state_dir=args.state_dir)
+    pca = LocalPrivateCA(state_dir=args.state_dir, require_signature=args.require_signature)
     region = getattr(args, "region", None) or "us-east-1"
     server = pca.serve(port=args.port, region_name=region)
     try:

@@ -52,6 +52,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--region", default="us-east-1", help="region of the --create-root CA's ARN"
     )
+    parser.add_argument(
+        "--require-signature",
+        action="store_true",
+        help="refuse requests without a SigV4 Authorization header, as the service does",
+    )
     return parser
 
 
@@ -69,7 +74,7 @@ def main(argv: Sequence[str] | None = None, *, stop: threading.Event | None = No
     from acmpca_issue.local import LocalPrivateCA
 
     try:
-        pca = LocalPrivateCA(state_dir=args.state_dir)
+        pca = LocalPrivateCA(state_dir=args.state_dir, require_signature=args.require_signature)
         server = pca.serve(host=args.host, port=args.port)
     except (AcmPcaIssueError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)

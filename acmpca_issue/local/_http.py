@@ -99,6 +99,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             path=self.path.split("?", 1)[0],
             headers=dict(self.headers.items()),
             body=body,
+            require_signature=self.server.require_signature,
         )
 
     def _write(self, response: WireResponse) -> None:
@@ -134,10 +135,13 @@ class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = False
     block_on_close = True
 
-    def __init__(self, address: tuple[str, int], dispatch: Dispatch) -> None:
+    def __init__(
+        self, address: tuple[str, int], dispatch: Dispatch, *, require_signature: bool = False
+    ) -> None:
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.dispatch = dispatch
+        self.require_signature = require_signature
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
@@ -254,7 +258,12 @@ class LocalServer:
 
 
 def serve(
-    dispatch: Dispatch, *, host: str = "127.0.0.1", port: int = 0, region: str = "us-east-1"
+    dispatch: Dispatch,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    region: str = "us-east-1",
+    require_signature: bool = False,
 ) -> LocalServer:
     """Start an HTTP server answering the awsJson1_1 protocol with ``dispatch``.
 
@@ -263,8 +272,11 @@ def serve(
         host: The address to bind; loopback unless you mean to expose the CA.
         port: The TCP port; 0 picks a free one (read it from ``.port``).
         region: The region the server's :attr:`~LocalServer.environment` names.
+        require_signature: Refuse requests without a SigV4 ``Authorization`` header, as the
+            service does (400 ``MissingAuthenticationTokenException``).
 
     Returns:
         The running server; its thread is a daemon, but call ``close()`` when done.
     """
-    return LocalServer(_Server((host, port), dispatch), region=region)
+    server = _Server((host, port), dispatch, require_signature=require_signature)
+    return LocalServer(server, region=region)

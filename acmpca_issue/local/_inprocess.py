@@ -51,14 +51,20 @@ def _loader() -> Any:
 
 
 def make_client(
-    dispatch: Dispatch, *, region_name: str = "us-east-1", config: Config | None = None
+    dispatch: Dispatch,
+    *,
+    region_name: str = "us-east-1",
+    config: Config | None = None,
+    require_signature: bool = False,
 ) -> Any:
     """Create a botocore ``acm-pca`` client whose requests ``dispatch`` answers in-process.
 
     Args:
         dispatch: The engine entry point.
         region_name: The client's region (it reaches the engine through the SigV4 scope).
-        config: Extra botocore ``Config`` merged over the defaults (no retries, JSON protocol).
+        config: Extra botocore ``Config`` merged over the defaults (no retries, JSON protocol);
+            ``Config(signature_version=botocore.UNSIGNED)`` sends unsigned requests.
+        require_signature: Refuse unsigned requests as the service does.
 
     Returns:
         A fresh botocore client from its own session (sharing one model loader), with static
@@ -79,7 +85,7 @@ def make_client(
     )
 
     def answer(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
-        return _answer(dispatch, request)
+        return _answer(dispatch, request, require_signature=require_signature)
 
     client.meta.events.register("before-send.acm-pca", answer)  # type: ignore[arg-type]
     return client
@@ -97,7 +103,7 @@ class _AsyncRawBody:
 
 @contextlib.asynccontextmanager
 async def make_async_client(
-    dispatch: Dispatch, *, region_name: str = "us-east-1"
+    dispatch: Dispatch, *, region_name: str = "us-east-1", require_signature: bool = False
 ) -> AsyncIterator[Any]:
     """An aiobotocore ``acm-pca`` client answered in-process, open for the ``async with``.
 
@@ -119,7 +125,13 @@ async def make_async_client(
     ) as client:
 
         def answer(request: AWSPreparedRequest, **_: Any) -> AWSResponse:
-            return _answer(dispatch, request, AioAWSResponse, _AsyncRawBody)
+            return _answer(
+                dispatch,
+                request,
+                AioAWSResponse,
+                _AsyncRawBody,
+                require_signature=require_signature,
+            )
 
         client.meta.events.register("before-send.acm-pca", answer)  # type: ignore[arg-type]
         yield client
@@ -130,6 +142,8 @@ def _answer(
     request: AWSPreparedRequest,
     response_class: type[AWSResponse] | None = None,
     raw_class: Callable[[bytes], object] = _RawBody,
+    *,
+    require_signature: bool = False,
 ) -> AWSResponse:
     from botocore.awsrequest import AWSResponse
 
@@ -153,6 +167,7 @@ def _answer(
         path=urlsplit(request.url).path or "/",
         headers=headers,
         body=data,
+        require_signature=require_signature,
     )
     headers_out: Any = response.headers
     return (response_class or AWSResponse)(

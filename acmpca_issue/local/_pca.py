@@ -96,6 +96,10 @@ class LocalPrivateCA:
         clock: returns the current time as an aware datetime; used for validity, idempotency
             windows, the issue delay and rate limits, so tests can move time without sleeping.
         account_id: the 12-digit account that owns the CAs (default ``123456789012``).
+        require_signature: refuse requests without a SigV4 ``Authorization`` header on both
+            transports, as the service does (400 ``MissingAuthenticationTokenException``), so
+            a test can check its code signs; by default unsigned requests are answered too.
+            Signatures are checked for form only: any credentials do.
 
     Raises:
         InvalidRequestError: ``state_dir`` is not a directory or holds damaged state.
@@ -110,7 +114,9 @@ class LocalPrivateCA:
         rate_limits: Mapping[str, float] | None = None,
         clock: Callable[[], datetime] | None = None,
         account_id: str = DEFAULT_ACCOUNT,
+        require_signature: bool = False,
     ) -> None:
+        self.require_signature = require_signature
         store = None
         if state_dir is not None:
             from acmpca_issue.local._state import StateStore
@@ -174,7 +180,11 @@ class LocalPrivateCA:
         """
         from acmpca_issue.local._inprocess import make_client
 
-        return make_client(self._engine.handle, region_name=region_name)
+        return make_client(
+            self._engine.handle,
+            region_name=region_name,
+            require_signature=self.require_signature,
+        )
 
     def async_client(self, region_name: str = _DEFAULT_REGION) -> AbstractAsyncContextManager[Any]:
         """An aiobotocore ``acm-pca`` client answered in-process (needs ``acmpca-issue[async]``).
@@ -183,7 +193,11 @@ class LocalPrivateCA:
         """
         from acmpca_issue.local._inprocess import make_async_client
 
-        return make_async_client(self._engine.handle, region_name=region_name)
+        return make_async_client(
+            self._engine.handle,
+            region_name=region_name,
+            require_signature=self.require_signature,
+        )
 
     def serve(
         self, host: str = "127.0.0.1", port: int = 0, *, region_name: str = _DEFAULT_REGION
@@ -202,7 +216,13 @@ class LocalPrivateCA:
         """
         from acmpca_issue.local._http import serve
 
-        return serve(self._engine.handle, host=host, port=port, region=region_name)
+        return serve(
+            self._engine.handle,
+            host=host,
+            port=port,
+            region=region_name,
+            require_signature=self.require_signature,
+        )
 
     def issuer(self, **options: Unpack[IssuerOptions]) -> Issuer:
         """A ready :class:`~acmpca_issue.Issuer` for this CA: no region, credentials or server.

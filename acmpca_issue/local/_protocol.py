@@ -60,6 +60,7 @@ __all__ = [
     "error_type",
     "handle_request",
     "service_model",
+    "signature_problem",
 ]
 
 logger = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ FRAMEWORK_ERROR_TYPES: Mapping[str, str] = {
         "com.amazon.coral.service#MissingAuthenticationTokenException"
     ),
     "IncompleteSignatureException": "com.amazon.coral.service#IncompleteSignatureException",
+    "InvalidSignatureException": "com.amazon.coral.service#InvalidSignatureException",
     "ValidationException": "com.amazon.coral.validate#ValidationException",
     "ThrottlingException": "com.amazon.coral.availability#ThrottlingException",
 }
@@ -171,6 +173,7 @@ def handle_request(
     path: str,
     headers: Mapping[str, str],
     body: bytes,
+    require_signature: bool = False,
 ) -> WireResponse:
     """Answer one raw request the way AWS Private CA does; never raises.
 
@@ -180,6 +183,9 @@ def handle_request(
         path: The request path (without query string).
         headers: The request headers (any case).
         body: The raw request body.
+        require_signature: Refuse a request without a well-formed SigV4 ``Authorization``
+            header, as the service does (see :func:`signature_problem`); by default any
+            request is answered, signed or not.
 
     Returns:
         The response to send: JSON body, ``Content-Type`` and ``x-amzn-RequestId`` headers.
@@ -188,7 +194,13 @@ def handle_request(
     try:
         lowered = {key.lower(): value for key, value in headers.items()}
         return _handle(
-            dispatch, request_id=request_id, method=method, path=path, headers=lowered, body=body
+            dispatch,
+            request_id=request_id,
+            method=method,
+            path=path,
+            headers=lowered,
+            body=body,
+            require_signature=require_signature,
         )
     except Exception:
         logger.exception("internal failure handling request %s", request_id)
@@ -203,6 +215,7 @@ def _handle(
     path: str,
     headers: dict[str, str],
     body: bytes,
+    require_signature: bool,
 ) -> WireResponse:
     content_type = headers.get("content-type", "").split(";")[0].strip().lower()
     if (
@@ -229,6 +242,10 @@ def _handle(
     operation = _operation_model(name) if prefix == TARGET_PREFIX else None
     if operation is None:
         return _error(request_id, _UNKNOWN_OPERATION, UNKNOWN_OPERATION_MESSAGE, 400)
+    if require_signature:
+        problem = signature_problem(headers)
+        if problem is not None:
+            return _error(request_id, problem[0], problem[1], 400)
     try:
         params = _parse_body(body, operation)
     except _SerializationError as error:
@@ -244,6 +261,82 @@ def _handle(
         _REGION.reset(token)
     encoded = _encode_output(operation, output)
     return _response(request_id, 200, encoded)
+
+
+_SIGV4_ALGORITHM = "AWS4-HMAC-SHA256"
+_SIGV4_PARTS = ("Credential", "Signature", "SignedHeaders")
+
+
+def signature_problem(headers: Mapping[str, str]) -> tuple[str, str] | None:
+    """Why the service would refuse the request's SigV4 ``Authorization``, or ``None``.
+
+    The checks and their wording are AWS's service framework's, in its order: no
+    ``AWS4-`` Authorization header is ``MissingAuthenticationTokenException``; a part that is no
+    ``key=value`` pair, a missing ``Credential``, ``Signature`` or ``SignedHeaders`` part, no
+    ``X-Amz-Date`` or ``Date`` header, another algorithm or a credential that is not
+    ``keyid/date/region/service/aws4_request`` is ``IncompleteSignatureException``; a credential
+    scoped to another service or terminator is ``InvalidSignatureException``. The signature
+    itself is not verified: the local Private CA knows no secret keys, so any credentials do.
+
+    Args:
+        headers: The request headers, names in lower case.
+
+    Returns:
+        ``(code, message)`` of the refusal, or ``None`` for a well-formed signature.
+    """
+    authorization = headers.get("authorization", "").strip()
+    if not authorization.startswith("AWS4-"):
+        return "MissingAuthenticationTokenException", "Request is missing Authentication Token"
+    algorithm, _, rest = authorization.partition(" ")
+    parts: dict[str, str] = {}
+    for raw in rest.split(","):
+        part = raw.strip()
+        if not part:
+            continue
+        key, equals, value = part.partition("=")
+        if not equals:
+            return (
+                "IncompleteSignatureException",
+                f"'{part}' not a valid key=value pair (missing equal-sign) in Authorization "
+                f"header: '{authorization}'.",
+            )
+        parts[key] = value
+    missing = [
+        f"Authorization header requires '{name}' parameter. "
+        for name in _SIGV4_PARTS
+        if not parts.get(name)
+    ]
+    if "x-amz-date" not in headers and "date" not in headers:
+        missing.append(
+            "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. "
+        )
+    if missing:
+        return "IncompleteSignatureException", "".join(missing) + f"Authorization={authorization}"
+    if algorithm != _SIGV4_ALGORITHM:
+        return (
+            "IncompleteSignatureException",
+            f"Unsupported AWS 'algorithm': '{algorithm}' (only {_SIGV4_ALGORITHM} for now). ",
+        )
+    credential = parts["Credential"]
+    scope = credential.rstrip("/").split("/")
+    if len(scope) != 5:
+        return (
+            "IncompleteSignatureException",
+            "Credential must have exactly 5 slash-delimited elements, e.g. "
+            f"keyid/date/region/service/term, got '{credential}'",
+        )
+    wrong = []
+    service = service_model().signing_name
+    if scope[3] != service:
+        wrong.append(f"Credential should be scoped to correct service: '{service}'. ")
+    if scope[4] != "aws4_request":
+        wrong.append(
+            f"Credential should be scoped with a valid terminator: 'aws4_request', not "
+            f"'{scope[4]}'. "
+        )
+    if wrong:
+        return "InvalidSignatureException", "".join(wrong).rstrip()
+    return None
 
 
 def _region_of(headers: Mapping[str, str]) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -78,7 +77,7 @@ def _node() -> str:
 
 
 @pytest.fixture(scope="module")
-def verdicts() -> Iterator[dict[str, dict[str, Any]]]:
+def verdicts() -> dict[str, dict[str, Any]]:
     """Run the scenario script once against three served local CAs; verdicts by name."""
     node = _node()
     main = LocalPrivateCA()
@@ -104,7 +103,7 @@ def verdicts() -> Iterator[dict[str, dict[str, Any]]]:
         )
     assert finished.returncode == 0, finished.stderr
     document = json.loads(finished.stdout)
-    yield {result["name"]: result for result in document["scenarios"]}
+    return {result["name"]: result for result in document["scenarios"]}
 
 
 def test_the_script_reports_exactly_the_scenarios(verdicts: dict[str, dict[str, Any]]) -> None:

@@ -7,6 +7,7 @@ the service framework's 400 error, on both transports, the standalone server and
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import json
 import threading
@@ -195,6 +196,37 @@ class TestInProcess:
             assert client.list_certificate_authorities()["CertificateAuthorities"] == []
         finally:
             client.close()
+
+
+def test_async_client_signs_so_it_works() -> None:
+    """pca.async_client() signs too, so require_signature lets it through."""
+    pca = LocalPrivateCA(require_signature=True)
+    root = pca.create_root_ca()
+
+    async def main() -> list[str]:
+        async with pca.async_client() as client:
+            listed = await client.list_certificate_authorities()
+        return [ca["Arn"] for ca in listed["CertificateAuthorities"]]
+
+    assert asyncio.run(main()) == [str(root)]
+
+
+def test_async_client_without_signature_is_refused() -> None:
+    """The async client gets the option: with its signature removed it is refused."""
+    pca = LocalPrivateCA(require_signature=True)
+
+    def unsign(request: Any, **_: Any) -> None:
+        del request.headers["Authorization"]
+
+    async def main() -> str:
+        async with pca.async_client() as client:
+            client.meta.events.register_first("before-send.acm-pca", unsign)
+            with pytest.raises(ClientError) as caught:
+                await client.list_certificate_authorities()
+        code: str = caught.value.response["Error"]["Code"]
+        return code
+
+    assert asyncio.run(main()) == "MissingAuthenticationTokenException"
 
 
 def _raw_post(endpoint_url: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:

@@ -96,8 +96,8 @@ class LocalPrivateCA:
         clock: returns the current time as an aware datetime; used for validity, idempotency
             windows, the issue delay and rate limits, so tests can move time without sleeping.
         account_id: the 12-digit account that owns the CAs (default ``123456789012``).
-        require_signature: refuse requests without a SigV4 ``Authorization`` header on both
-            transports, as the service does (400 ``MissingAuthenticationTokenException``), so
+        require_signature: refuse requests without a SigV4 ``Authorization`` header on every
+            transport, as the service does (400 ``MissingAuthenticationTokenException``), so
             a test can check its code signs; by default unsigned requests are answered too.
             Signatures are checked for form only: any credentials do.
 

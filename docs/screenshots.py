@@ -6,7 +6,7 @@ Usage, after building the site and exporting the notebook::
     python docs/notebooks.py --html-dir docs/_build/notebooks
     python docs/screenshots.py docs/_build/html docs/_build/notebooks docs/_build/screenshots
 
-It writes one PNG per page (the site's quickstart, tutorial, API and CLI references, and the
+It writes one PNG per page (the site's quickstart and notebooks pages, and the executed
 notebook) for a person to look at. Chromium is found on PATH (``chromium``,
 ``chromium-browser``, ``google-chrome``); without it the script says so and exits 0, so CI
 takes screenshots only where Chromium is installed (``apt-get install -y chromium``).
@@ -22,7 +22,7 @@ import tempfile
 from pathlib import Path
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-SITE_PAGES = ("quickstart", "tutorial", "notebooks", "api", "cli-reference")
+SITE_PAGES = ("quickstart", "notebooks")
 WIDTH = 1280
 SITE_HEIGHT, NOTEBOOK_HEIGHT = 2400, 4400
 

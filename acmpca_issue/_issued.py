@@ -27,6 +27,7 @@ from acmpca_issue._display import (
     Panel,
     Row,
     chain_of,
+    describe_names,
     html_panel,
     pretty,
     text_panel,
@@ -73,19 +74,7 @@ def _names(certificate: x509.Certificate) -> tuple[str, ...]:
         san = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName)
     except x509.ExtensionNotFound:
         return ()
-    names: list[str] = []
-    for name in san.value:
-        if isinstance(name, x509.DNSName):
-            names.append(f"DNS:{name.value}")
-        elif isinstance(name, x509.IPAddress):
-            names.append(f"IP:{name.value}")
-        elif isinstance(name, x509.RFC822Name):
-            names.append(f"email:{name.value}")
-        elif isinstance(name, x509.UniformResourceIdentifier):
-            names.append(f"URI:{name.value}")
-        else:
-            names.append(f"{type(name).__name__}:{name.value}")
-    return tuple(names)
+    return describe_names(san.value)
 
 
 # SigningAlgorithm -> (signature algorithm OID, hash name where the OID does not fix it).

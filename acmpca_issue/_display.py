@@ -266,7 +266,7 @@ def _bar(link: ChainLink, now: datetime) -> str:
     status = validity_status(link.not_before, link.not_after, now)
     marker = (
         f"<div class='acmpca-now' style='position:absolute;left:{share * 100:.1f}%;top:-3px;"
-        "bottom:-3px;width:2px;background:#333'></div>"
+        "bottom:-3px;width:2px;background:currentColor'></div>"
         if link.not_before <= now < link.not_after
         else ""
     )

@@ -221,6 +221,7 @@ def make_certificate(
         subject_key=csr.public_key(),
         issuer_certificate=ca.certificate,
         issuer_key=ca.key.public_key(),
+        empty_subject=not len(subject),
     )
     for extension in extensions:
         builder = builder.add_extension(extension.value, extension.critical)

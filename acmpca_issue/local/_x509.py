@@ -9,7 +9,7 @@ Example::
     extensions = certificate_extensions(
         TemplateArn.of("EndEntityCertificate"), csr, api=None,
         subject_key=csr.public_key(), issuer_certificate=ca_certificate,
-        issuer_key=ca_public_key,
+        issuer_key=ca_public_key, empty_subject=False,
     )
 """
 
@@ -335,13 +335,15 @@ def certificate_extensions(
     subject_key: CertificatePublicKeyTypes,
     issuer_certificate: x509.Certificate | None,
     issuer_key: CertificateIssuerPublicKeyTypes,
+    empty_subject: bool,
 ) -> Iterable[x509.Extension[x509.ExtensionType]]:
     """Every extension of a certificate made with ``template``, by the documented priority.
 
     Lowest to highest: the CSR (all its extensions for a CSR-passthrough template, only its
     subject alternative names otherwise), then ApiPassthrough (``api``, only for an
     API-passthrough template), then the template's own definition, then the subject and
-    authority key identifiers (see :func:`authority_key_identifier`).
+    authority key identifiers (see :func:`authority_key_identifier`). The subject alternative
+    names are critical exactly when the certificate's subject is empty (``empty_subject``).
     """
     chosen: dict[ObjectIdentifier, x509.Extension[x509.ExtensionType]] = {}
     for extension in csr.extensions:
@@ -359,6 +361,12 @@ def certificate_extensions(
         authority_key_identifier(issuer_certificate, issuer_key),
     ):
         chosen[value.oid] = x509.Extension(value.oid, False, value)
+    names = chosen.get(ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
+    if names is not None:
+        # RFC 5280 4.2.1.6: critical exactly when the subject is empty, wherever the names
+        # came from (a CSR's critical SAN under an ApiPassthrough subject, ApiPassthrough's
+        # names for a CSR without a subject).
+        chosen[names.oid] = x509.Extension(names.oid, empty_subject, names.value)
     return chosen.values()
 
 

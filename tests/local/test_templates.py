@@ -314,6 +314,47 @@ class TestPassthrough:
         assert _ext(cert, ExtensionOID.KEY_USAGE) is None
         assert _ext(cert, ExtensionOID.SUBJECT_ALTERNATIVE_NAME) is not None
 
+    @pytest.mark.parametrize(
+        ("name", "api", "subject", "critical"),
+        [
+            # ApiPassthrough's names for a CSR without a subject: critical (RFC 5280 4.2.1.6).
+            (
+                "EndEntityCertificate_APIPassthrough",
+                {"Extensions": {"SubjectAlternativeNames": [{"DnsName": "api.example"}]}},
+                "",
+                True,
+            ),
+            # The CSR's critical names under ApiPassthrough's subject: no longer critical.
+            (
+                "EndEntityCertificate_APIPassthrough",
+                {"Subject": {"CommonName": "api.example"}},
+                "CN=api.example",
+                False,
+            ),
+            # A CSR's names and empty subject, copied: critical as they came.
+            ("EndEntityCertificate", None, "", True),
+        ],
+    )
+    def test_san_critical_exactly_when_subject_empty(
+        self,
+        world: tuple[LocalPrivateCA, FakeClock, str],
+        name: str,
+        api: Any,
+        subject: str,
+        critical: bool,
+    ) -> None:
+        """The SAN is critical exactly when the certificate's subject is empty."""
+        empty = make_csr(
+            None,
+            (),
+            extensions=[(x509.SubjectAlternativeName([x509.DNSName("csr.example")]), True)],
+        )
+        cert = _issue(world, name, Csr=empty, ApiPassthrough=api)
+        assert cert.subject.rfc4514_string() == subject
+        names = _ext(cert, ExtensionOID.SUBJECT_ALTERNATIVE_NAME)
+        assert names is not None
+        assert names.critical is critical
+
     def test_api_beats_csr(self, world: tuple[LocalPrivateCA, FakeClock, str]) -> None:
         """APICSRPassthrough: ApiPassthrough's KU/EKU/SAN beat the CSR's, the CSR fills the rest."""
         api = {

@@ -280,6 +280,8 @@ def _kinds() -> list[str]:
     kinds += [
         "api/spiffe",
         "api/custom-subject-attributes",
+        "empty-subject/api-names",
+        "empty-subject/api-subject",
         "bare/BlankSubordinateCACertificate_PathLen0_APIPassthrough",
     ]
     return kinds
@@ -428,6 +430,24 @@ class Factory:
         }
         leaf = self.issue(issuer, plain_csr, "BlankEndEntityCertificate_APIPassthrough", api=custom)
         self.made["api/custom-subject-attributes"] = Made(leaf, issuer_cert, ski_only)
+        # A CSR without a subject (its SAN critical) under ApiPassthrough names or a subject.
+        empty_csr = (
+            x509.CertificateSigningRequestBuilder()
+            .subject_name(x509.Name([]))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName("csr.example")]), True)
+            .sign(ec_key, hashes.SHA256())
+            .public_bytes(serialization.Encoding.PEM)
+        )
+        given: dict[str, dict[str, Any]] = {
+            "api-names": {"Extensions": {"SubjectAlternativeNames": [{"DnsName": "a.example"}]}},
+            "api-subject": {"Subject": {"CommonName": "api.example"}},
+        }
+        for label, passthrough in given.items():
+            name = "EndEntityServerAuthCertificate_APIPassthrough"
+            leaf = self.issue(issuer, empty_csr, name, api=passthrough)
+            self.made[f"empty-subject/{label}"] = Made(
+                leaf, issuer_cert, service_findings(name, KeyAlgorithm.EC_prime256v1)
+            )
         bare = "BlankSubordinateCACertificate_PathLen0_APIPassthrough"
         leaf = self.issue(issuer, plain_csr, bare, api={"Extensions": {}})
         self.made[f"bare/{bare}"] = Made(

@@ -251,22 +251,15 @@ def _narrowed(error_class: type[_S], error: ServiceError) -> _S:
     )
 
 
-def colon_hex(serial: int) -> str:
-    """A serial as RevokeCertificate takes it: lowercase hex pairs joined by colons."""
-    digits = format(serial, "x")
-    digits = digits.zfill(len(digits) + len(digits) % 2)
-    return ":".join(digits[i : i + 2] for i in range(0, len(digits), 2))
-
-
 def _revocation_target(
     certificate_or_arn: object, certificate_authority_arn: CertificateAuthorityArn | str | None
-) -> tuple[CertificateAuthorityArn, int]:
-    """The CA ARN and serial to revoke, from a certificate, an IssuedCertificate or an ARN."""
+) -> CertificateArn:
+    """The certificate to revoke, from a certificate, an IssuedCertificate or an ARN."""
     from cryptography import x509
 
     if isinstance(certificate_or_arn, IssuedCertificate):
-        ca_arn = certificate_or_arn.arn.certificate_authority_arn
-        serial = certificate_or_arn.serial
+        authority = certificate_or_arn.arn.certificate_authority_arn
+        target = authority.certificate(certificate_or_arn.serial)
     elif isinstance(certificate_or_arn, x509.Certificate):
         if certificate_authority_arn is None:
             raise InvalidRequestError(
@@ -274,12 +267,10 @@ def _revocation_target(
                 "certificate_authority_arn, or the IssuedCertificate or the certificate ARN",
                 path="certificate_authority_arn",
             )
-        return CertificateAuthorityArn.parse(
-            certificate_authority_arn
-        ), certificate_or_arn.serial_number
+        authority = CertificateAuthorityArn.parse(certificate_authority_arn)
+        return authority.certificate(certificate_or_arn.serial_number)
     elif isinstance(certificate_or_arn, (CertificateArn, str)):
-        arn = CertificateArn.parse(certificate_or_arn)
-        ca_arn, serial = arn.certificate_authority_arn, arn.serial
+        target = CertificateArn.parse(certificate_or_arn)
     else:
         raise InvalidRequestError(
             "must be an IssuedCertificate, a certificate ARN or an x509.Certificate, got "
@@ -288,12 +279,12 @@ def _revocation_target(
         )
     if certificate_authority_arn is not None:
         given = CertificateAuthorityArn.parse(certificate_authority_arn)
-        if given != ca_arn:
+        if given != target.certificate_authority_arn:
             raise InvalidRequestError(
-                f"is {given} but the certificate was issued by {ca_arn}",
+                f"is {given} but the certificate was issued by {target.certificate_authority_arn}",
                 path="certificate_authority_arn",
             )
-    return ca_arn, serial
+    return target
 
 
 @attrs.frozen
@@ -530,7 +521,8 @@ class IssuerCore:
         reason: RevocationReason | str,
         certificate_authority_arn: CertificateAuthorityArn | str | None,
     ) -> Steps[None]:
-        ca_arn, serial = _revocation_target(certificate_or_arn, certificate_authority_arn)
+        target = _revocation_target(certificate_or_arn, certificate_authority_arn)
+        ca_arn = target.certificate_authority_arn
         why = coerce_enum(RevocationReason, reason, "reason")
         self._check_region(ca_arn)
         if self.preflight:
@@ -546,7 +538,7 @@ class IssuerCore:
                 )
         params = {
             "CertificateAuthorityArn": str(ca_arn),
-            "CertificateSerial": colon_hex(serial),
+            "CertificateSerial": target.serial_colon,
             "RevocationReason": why.value,
         }
         try:
@@ -559,7 +551,7 @@ class IssuerCore:
             if not self.preflight:  # the CA itself may be what is missing
                 raise
             raise _narrowed(NotIssuedByCaError, error) from error.__cause__
-        logger.info("revoked certificate %s of %s (%s)", colon_hex(serial), ca_arn, why.value)
+        logger.info("revoked certificate %s (%s)", target, why.value)
 
     def _renew_steps(
         self,

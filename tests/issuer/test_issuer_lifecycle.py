@@ -33,7 +33,6 @@ from acmpca_issue import (
     build_csr,
 )
 from acmpca_issue._clock import using
-from acmpca_issue._issuer_core import colon_hex
 from acmpca_issue.exceptions import (
     AlreadyRevokedError,
     InvalidRequestError,
@@ -100,19 +99,6 @@ def test_revocation_reasons_are_the_service_models() -> None:
     """RevocationReason has exactly the values of botocore's acm-pca model."""
     shape: Any = Session().get_service_model("acm-pca").shape_for("RevocationReason")
     assert sorted(member.value for member in RevocationReason) == sorted(shape.enum)
-
-
-@pytest.mark.parametrize(
-    ("serial", "text"),
-    [
-        (0x6707447683A9B7F4055627FFD55CEBCC, "67:07:44:76:83:a9:b7:f4:05:56:27:ff:d5:5c:eb:cc"),
-        (0xABC, "0a:bc"),
-        (0x1, "01"),
-    ],
-)
-def test_colon_hex(serial: int, text: str) -> None:
-    """Lowercase hex pairs joined by colons, as the AWS CLI example writes the serial."""
-    assert colon_hex(serial) == text
 
 
 def test_revoke_sends_the_ca_the_colon_hex_serial_and_the_reason(

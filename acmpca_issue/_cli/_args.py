@@ -393,6 +393,11 @@ def _demo(
         help="where to write the files (default: a new directory), e.g. --out-dir ./demo "
         "(--out is the same)",
     )
+    parser.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="with --out-dir, replace the demo's existing files, e.g. --overwrite",
+    )
     parser.set_defaults(command="demo")
 
 
@@ -470,6 +475,26 @@ def _port(text: str) -> int:
     return value
 
 
+class _Version(argparse.Action):
+    """``--version``: the versions that matter in a bug report, read only when asked for."""
+
+    def __init__(self, option_strings: list[str], dest: str, help: str) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        import platform
+        from importlib.metadata import version
+
+        parts = [
+            f"{PROG}/{version('acmpca-issue')}",
+            f"Python/{platform.python_version()}",
+            f"{platform.system()}/{platform.release()}",
+            *(f"{name}/{version(name)}" for name in ("botocore", "cryptography")),
+        ]
+        print(" ".join(parts))
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``acmpca-issue`` parser with every subcommand."""
     parent = _globals()
@@ -484,6 +509,11 @@ def build_parser() -> argparse.ArgumentParser:
         f"  {PROG} <command> --help",
         formatter_class=_Formatter,
         allow_abbrev=False,
+    )
+    parser.add_argument(
+        "--version",
+        action=_Version,
+        help="print the versions of acmpca-issue, Python, botocore and cryptography, and exit",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_issue, _get, _create_csr, _parse_arn, _demo, _local_ca):

@@ -15,7 +15,7 @@ import sys
 import threading
 from typing import Any, TextIO
 
-from acmpca_issue._cli._issue import WriteError, check_out_dir, describe_problems, write_issued
+from acmpca_issue._cli._issue import check_out_dir, describe_problems, write_issued
 from acmpca_issue._cli._output import UsageError, compile_query, render
 
 __all__ = ["create_csr", "demo", "get_certificate", "local_ca", "parse_arn"]
@@ -156,15 +156,26 @@ def _ca_parts(arn: Any) -> dict[str, object]:
 
 
 def demo(args: argparse.Namespace, *, stdout: TextIO) -> int:
-    """Run ``demo``; returns the exit status of the demo."""
+    """Run ``demo``; returns the exit status of the demo.
+
+    ``--out-dir`` is checked before anything is printed, so a directory holding the demo's
+    files (without ``--overwrite``) or one that cannot be written is refused at once.
+    """
     from acmpca_issue._demo import run_demo
 
     try:
-        return int(run_demo(args.out_dir, stdout=stdout))
+        return int(run_demo(args.out_dir, stdout=stdout, overwrite=args.overwrite))
     except FileExistsError as error:
-        raise UsageError(f"--out-dir: {error.filename or error} exists") from None
+        raise UsageError(
+            f"--out-dir: {error.filename} exists; use --overwrite to replace the demo's files, "
+            "or give another directory"
+        ) from None
     except OSError as error:
-        raise WriteError(f"cannot write the demo's files: {error}") from None
+        where = error.filename or args.out_dir
+        reason = error.strerror or str(error)
+        raise UsageError(
+            f"--out-dir: cannot write the demo's files into {where}: {reason}"
+        ) from None
 
 
 def _block() -> None:

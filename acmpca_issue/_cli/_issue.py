@@ -145,7 +145,8 @@ def _structure(text: str, option: str, shape: str) -> object:
     try:
         structure = load_structure(loaded, shape)
     except InvalidRequestError as error:
-        remember(loaded, text if loaded is not text else option)
+        if loaded is not text:  # a file that is not a structure: never print any of it
+            remember(loaded, text)
         lines = []
         for problem in error.problems:
             path = problem.path.removeprefix(shape).lstrip(".")
@@ -156,16 +157,31 @@ def _structure(text: str, option: str, shape: str) -> object:
 
 
 def _input_json(text: str) -> dict[str, Any]:
+    """The request ``--cli-input-json`` gives: JSON text, ``file://PATH``, or a plain path.
+
+    The AWS CLI takes only the first two. A plain path is read too, as ``--csr`` reads one,
+    when it names a file and the text is not JSON (an object starts with ``{``); text that is
+    neither says what was expected instead of a bare "invalid JSON".
+    """
+    json_text = text.lstrip().startswith(("{", "["))
+    if not json_text and not text.startswith(("file://", "fileb://")) and os.path.isfile(text):
+        text = f"file://{text}"
     loaded = read_option(text, "--cli-input-json", secret=False)
     try:
         data = json.loads(loaded)
     except (RecursionError, ValueError) as error:
-        # Not a request: never print any of it.
-        remember(loaded, text if loaded is not text else "--cli-input-json")
+        if loaded is not text:  # a file that is not a request: never print any of it
+            remember(loaded, text)
+        elif not json_text:
+            raise UsageError(
+                f"--cli-input-json: {quote(text)} is neither JSON nor an existing file; give the "
+                "request as JSON text, file://PATH or the path of a file"
+            ) from None
         detail = "nested too deeply" if isinstance(error, RecursionError) else str(error)
         raise UsageError(f"--cli-input-json: invalid JSON: {detail}") from None
     if not isinstance(data, dict):
-        remember(loaded, text if loaded is not text else "--cli-input-json")
+        if loaded is not text:
+            remember(loaded, text)
         raise UsageError(f"--cli-input-json: expected a JSON object, got {type(data).__name__}")
     remember_keys_in(data, "--cli-input-json")
     return data

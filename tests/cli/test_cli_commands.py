@@ -6,6 +6,7 @@ import argparse
 import gc
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -295,7 +296,21 @@ class TestDemo:
         assert os.stat(out / "key.pem").st_mode & 0o777 == 0o600
         again = run("demo", "--out-dir", str(out))
         assert again.status == 2
-        assert again.err.startswith("acmpca-issue: error: --out-dir: ")
+        assert again.err == (
+            f"acmpca-issue: error: --out-dir: {out / 'cert.pem'} exists; use --overwrite to "
+            "replace the demo's files, or give another directory\n"
+        )
+        assert again.out == ""  # refused before anything was issued or printed
+
+    def test_overwrite(self, run: Any, tmp_path: Path) -> None:
+        """--overwrite replaces the demo's files in a directory that holds them."""
+        out = tmp_path / "demo"
+        assert run("demo", "--out-dir", str(out)).status == 0
+        before = (out / "cert.pem").read_bytes()
+        result = run("demo", "--out-dir", str(out), "--overwrite")
+        assert result.status == 0, result.err
+        assert (out / "cert.pem").read_bytes() != before
+        assert os.stat(out / "key.pem").st_mode & 0o777 == 0o600
 
     def test_out_is_the_same_as_out_dir(self, run: Any, tmp_path: Path) -> None:
         """``demo --out DIR`` writes to DIR, as ``--out-dir DIR`` does."""
@@ -315,8 +330,40 @@ class TestDemo:
         blocker = tmp_path / "file"
         blocker.write_text("")
         result = run("demo", "--out-dir", str(blocker / "sub"))
-        assert result.status == 1
-        assert result.err.startswith("acmpca-issue: error: cannot write the demo's files")
+        assert result.status == 2
+        assert result.err == (
+            f"acmpca-issue: error: --out-dir: cannot write the demo's files into {blocker}: "
+            "not a directory\n"
+        )
+        assert result.out == ""
+
+    def test_read_only_directory(
+        self, run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A directory that cannot be written is refused before anything is printed."""
+        monkeypatch.setattr(os, "access", lambda path, mode: False)
+        result = run("demo", "--out-dir", str(tmp_path / "new"))
+        assert result.status == 2
+        assert result.err == (
+            f"acmpca-issue: error: --out-dir: cannot write the demo's files into {tmp_path}: "
+            "cannot be written\n"
+        )
+        assert result.out == ""
+
+
+def test_version(run: Any) -> None:
+    """--version prints the versions a bug report needs, on stdout, and exits 0."""
+    from importlib.metadata import version
+
+    result = run("--version")
+    assert result.status == 0
+    assert result.err == ""
+    assert re.fullmatch(
+        rf"acmpca-issue/{re.escape(version('acmpca-issue'))} Python/\S+ \S+/\S* "
+        rf"botocore/{re.escape(version('botocore'))} "
+        rf"cryptography/{re.escape(version('cryptography'))}\n",
+        result.out,
+    )
 
 
 class TestLocalCaServe:

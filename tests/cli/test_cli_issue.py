@@ -557,6 +557,43 @@ class TestCliInputJson:
         assert result.status == 0, result.err
         assert result.json()["Csr"] == csr_pem.decode()
 
+    def test_plain_path(
+        self, run: Any, csr_pem: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A plain path is read as file:// reads it, as --csr takes a plain path too."""
+        request = {
+            "CertificateAuthorityArn": CA,
+            "Csr": csr_pem.decode(),
+            "SigningAlgorithm": "SHA256WITHECDSA",
+            "Validity": {"Value": 3, "Type": "DAYS"},
+        }
+        (tmp_path / "request.json").write_text(json.dumps(request))
+        monkeypatch.chdir(tmp_path)
+        result = run("issue-certificate", "--cli-input-json", "request.json", "--dry-run")
+        assert result.status == 0, result.err
+        assert result.json()["Validity"] == {"Value": 3, "Type": "DAYS"}
+
+    def test_neither_json_nor_a_file(self, run: Any, tmp_path: Path) -> None:
+        """A name that is not a file says what was expected, not a bare "invalid JSON"."""
+        missing = str(tmp_path / "request.json")
+        result = run("issue-certificate", "--cli-input-json", missing, "--dry-run")
+        assert result.status == 2
+        assert result.err == (
+            f"acmpca-issue: error: --cli-input-json: {missing!r} is neither JSON nor an existing "
+            "file; give the request as JSON text, file://PATH or the path of a file\n"
+        )
+
+    def test_a_plain_path_that_is_not_json_is_not_printed(self, run: Any, tmp_path: Path) -> None:
+        """A file read by its plain path that is not JSON: the JSON error, none of its text."""
+        path = tmp_path / "notes.txt"
+        path.write_text("not a request but a long line of private notes\n")
+        result = run("issue-certificate", "--cli-input-json", str(path), "--dry-run")
+        assert result.status == 2
+        assert result.err == (
+            "acmpca-issue: error: --cli-input-json: invalid JSON: Expecting value: line 1 "
+            "column 1 (char 0)\n"
+        )
+
     @pytest.mark.parametrize(
         ("text", "message"),
         [

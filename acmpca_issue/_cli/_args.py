@@ -513,7 +513,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--version",
         action=_Version,
-        help="print the versions of acmpca-issue, Python, botocore and cryptography, and exit",
+        help="print the versions of acmpca-issue, Python, botocore and cryptography, and exit, "
+        "e.g. --version",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_issue, _get, _create_csr, _parse_arn, _demo, _local_ca):

@@ -583,6 +583,16 @@ class TestCliInputJson:
             "file; give the request as JSON text, file://PATH or the path of a file\n"
         )
 
+    def test_a_file_that_is_not_an_object(self, run: Any, tmp_path: Path) -> None:
+        """A file holding JSON that is not an object: its type, none of its text."""
+        path = tmp_path / "list.json"
+        path.write_text('["a list of private things"]')
+        result = run("issue-certificate", "--cli-input-json", f"file://{path}", "--dry-run")
+        assert (
+            result.err
+            == "acmpca-issue: error: --cli-input-json: expected a JSON object, got list\n"
+        )
+
     def test_a_plain_path_that_is_not_json_is_not_printed(self, run: Any, tmp_path: Path) -> None:
         """A file read by its plain path that is not JSON: the JSON error, none of its text."""
         path = tmp_path / "notes.txt"

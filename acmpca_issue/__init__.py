@@ -28,6 +28,8 @@ if TYPE_CHECKING:
         parse_certificate_arn,
     )
     from acmpca_issue._async_issuer import AsyncIssuer
+    from acmpca_issue._bulk_keys import CsrSpec, build_csrs
+    from acmpca_issue._bulk_run import issue_many
     from acmpca_issue._csr import CsrBundle, build_csr, generate_private_key
     from acmpca_issue._csr_load import load_csr
     from acmpca_issue._enums import (
@@ -102,6 +104,8 @@ _EXPORTS: dict[str, str] = {
         ["CertificateArn", "CertificateAuthorityArn", "TemplateArn", "parse_certificate_arn"],
         "acmpca_issue._arn",
     ),
+    **dict.fromkeys(["CsrSpec", "build_csrs"], "acmpca_issue._bulk_keys"),
+    "issue_many": "acmpca_issue._bulk_run",
     **dict.fromkeys(["CsrBundle", "build_csr", "generate_private_key"], "acmpca_issue._csr"),
     "load_csr": "acmpca_issue._csr_load",
     **dict.fromkeys(
@@ -193,6 +197,7 @@ __all__ = [
     "CertificateMismatchError",
     "ConcurrentModificationError",
     "CsrBundle",
+    "CsrSpec",
     "CustomAttribute",
     "CustomExtension",
     "EdiPartyName",
@@ -249,7 +254,9 @@ __all__ = [
     "ValidityType",
     "VerificationError",
     "build_csr",
+    "build_csrs",
     "generate_private_key",
+    "issue_many",
     "load_csr",
     "parse_certificate_arn",
 ]

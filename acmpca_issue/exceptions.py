@@ -13,6 +13,11 @@ Everything the library raises on purpose derives from :class:`AcmPcaIssueError`:
     │       (revoke: AlreadyRevokedError and NotIssuedByCaError narrow two of them)
     ├── TransportError        no credentials, endpoint unreachable, connection or read timeout
     ├── IssuanceTimeoutError  issued but not retrieved in time; carries .certificate_arn
+    ├── IssuanceUnknownError  sent, unanswered, and past the 5-minute idempotency window
+    ├── JournalError          a bulk journal (issue_many) cannot be used; .path
+    │   ├── JournalInUseError     another running process has it open
+    │   ├── JournalMismatchError  it is another CA's, or an item in it was asked differently
+    │   └── JournalCorruptError   not a journal, or damaged
     └── VerificationError     the returned certificate does not match the request or its chain
 
 Example::
@@ -57,6 +62,11 @@ __all__ = [
     "InvalidStateError",
     "InvalidTagError",
     "IssuanceTimeoutError",
+    "IssuanceUnknownError",
+    "JournalCorruptError",
+    "JournalError",
+    "JournalInUseError",
+    "JournalMismatchError",
     "LimitExceededError",
     "LockoutPreventedError",
     "MalformedCertificateError",
@@ -209,6 +219,48 @@ class IssuanceTimeoutError(AcmPcaIssueError, TimeoutError):
 
 class VerificationError(AcmPcaIssueError):
     """The returned certificate does not match the request or does not chain up."""
+
+
+class IssuanceUnknownError(AcmPcaIssueError):
+    """IssueCertificate was sent, got no answer, and the 5-minute idempotency window has passed.
+
+    The certificate may have been issued: sending the request again could issue a second one,
+    so :func:`~acmpca_issue.bulk.issue_many` does that only when told to
+    (``resend_expired=True``).
+
+    Attributes:
+        idempotency_token: the token the unanswered call carried.
+    """
+
+    idempotency_token: str
+
+    def __init__(self, message: str, *, idempotency_token: str) -> None:
+        super().__init__(message)
+        self.idempotency_token = idempotency_token
+
+
+class JournalError(AcmPcaIssueError):
+    """A bulk-issuance journal cannot be used; nothing was sent.
+
+    Attributes:
+        path: the journal file.
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class JournalInUseError(JournalError):
+    """Another running process has the journal open; two runs must never share one."""
+
+
+class JournalMismatchError(JournalError):
+    """The journal records another CA, or an item under the same id with a different request."""
+
+
+class JournalCorruptError(JournalError):
+    """The file is not a journal this library wrote, or it is damaged."""
 
 
 class ServiceError(AcmPcaIssueError):

@@ -71,6 +71,10 @@ def _run(args: argparse.Namespace) -> int:
         from acmpca_issue._cli._issue import issue_certificate
 
         return issue_certificate(args, stdin=sys.stdin.buffer, stdout=stdout)
+    if args.command == "issue-many":
+        from acmpca_issue._cli._bulk import issue_many_command
+
+        return issue_many_command(args, stdout=stdout, stderr=sys.stderr)
     from acmpca_issue._cli import _commands
 
     commands: dict[str, Callable[..., int]] = {

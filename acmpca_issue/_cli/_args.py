@@ -519,4 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for add in (_issue, _get, _create_csr, _parse_arn, _demo, _local_ca):
         add(sub, parent)
+    from acmpca_issue._cli._bulk import add_issue_many
+
+    add_issue_many(sub, parent)
     return parser

@@ -13,12 +13,13 @@ Nothing here holds key material: entries carry certificates (public) and errors.
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import attrs
+
+from acmpca_issue._display import Panel, Row, html_panel, pretty, text_panel
 
 if TYPE_CHECKING:
     from acmpca_issue._arn import CertificateArn
@@ -211,45 +212,42 @@ class BulkResult(Sequence[BulkEntry]):
     def __str__(self) -> str:
         return "\n".join(self.summary.lines())
 
-    def _repr_html_(self) -> str:
+    def _panel(self) -> Panel:
         s = self.summary
         rows = [
-            ("Items", str(s.total)),
-            ("Issued", str(s.issued)),
-            ("Already issued", str(s.skipped)),
-            ("Failed", str(s.failed_total)),
-            ("May have been issued", str(s.unknown)),
-            ("Not started", str(s.not_started)),
-            ("Rate", f"{s.rate:.1f} certificates/s over {s.elapsed:.1f} s"),
-            ("Throttled calls", str(s.throttled)),
+            Row("Items", str(s.total)),
+            Row("Issued", str(s.issued)),
+            Row("Already issued", str(s.skipped)),
+            Row("Failed", str(s.failed_total)),
+            Row("May have been issued", str(s.unknown)),
+            Row("Not started", str(s.not_started)),
+            Row("Rate", f"{s.rate:.1f} certificates/s over {s.elapsed:.1f} s"),
+            Row("Throttled calls", str(s.throttled)),
         ]
-        rows.extend((f"Failed: {code}", str(count)) for code, count in sorted(s.failed.items()))
+        rows.extend(Row(f"Failed: {code}", str(count)) for code, count in sorted(s.failed.items()))
         if s.stopped:
-            rows.append(("Stopped", s.stopped))
-        table = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(label)}</th>"
-            f"<td><code>{html.escape(value)}</code></td></tr>"
-            for label, value in rows
+            rows.append(Row("Stopped", s.stopped))
+        without = self.failed()
+        table: list[tuple[str, str, str]] = [
+            (entry.id, entry.status, " ".join(str(entry.error).split()))
+            for entry in without[:_SHOWN_FAILURES]
+        ]
+        if len(without) > _SHOWN_FAILURES:
+            table.append(("...", f"and {len(without) - _SHOWN_FAILURES} more", ""))
+        return Panel(
+            "Bulk issuance",
+            rows,
+            "acmpca-bulk-result",
+            table_header=("Item", "Status", "Error") if table else (),
+            table=table,
         )
-        problems = self.failed()[:_HTML_FAILURES]
-        listed = "".join(
-            f"<tr><td><code>{html.escape(entry.id)}</code></td>"
-            f"<td>{html.escape(entry.status)}</td>"
-            f"<td>{html.escape(' '.join(str(entry.error).split()))}</td></tr>"
-            for entry in problems
-        )
-        more = len(self.failed()) - len(problems)
-        if more > 0:
-            listed += f"<tr><td colspan='3'>... and {more} more</td></tr>"
-        failures = (
-            "<table class='acmpca-bulk-failures'><tr><th style='text-align:left'>Item</th>"
-            f"<th style='text-align:left'>Status</th><th style='text-align:left'>Error</th></tr>"
-            f"{listed}</table>"
-            if listed
-            else ""
-        )
-        return f"<table class='acmpca-bulk-result'>{table}</table>{failures}"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        pretty(printer, text_panel(self._panel()))
+
+    def _repr_html_(self) -> str:
+        return html_panel(self._panel())
 
 
-#: How many items without a certificate the notebook view lists.
-_HTML_FAILURES = 20
+#: How many items without a certificate the notebook views list.
+_SHOWN_FAILURES = 20

@@ -421,8 +421,8 @@ def test_limit_exceeded_stops_new_work_and_says_why(
     assert "not started: the run stopped" in str(result[1].error)
     assert "stopped: LimitExceededException" in str(result)
     page = result._repr_html_()
-    assert "<th style='text-align:left'>Stopped</th>" in page
-    assert "... and" not in page
+    assert ">Stopped</th>" in page
+    assert "more</td>" not in page
 
 
 @pytest.fixture
@@ -449,6 +449,19 @@ def test_the_event_handlers_leave_with_the_run(
     for _ in range(3):
         fake.issuer(client).issue(items[2][1], wait=False)
     assert fake.elapsed == before
+
+
+class _Printer:
+    """Enough of IPython's pretty printer for ``_repr_pretty_``."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def text(self, text: str) -> None:
+        self.lines.append(text)
+
+    def break_(self) -> None:
+        self.lines.append("\n")
 
 
 class _Tty(io.StringIO):
@@ -484,9 +497,18 @@ def test_the_result_reads_well_and_escapes_user_text(
     page = result._repr_html_()
     assert "<script>" not in page
     assert "&lt;script&gt;0&lt;/script&gt;" in page
-    assert "... and 5 more" in page
+    assert "and 5 more" in page
     assert "<b>ok</b>" not in page
-    for view in (text, repr(result), page, repr(result[0]), repr(result[1])):
+    assert "acmpca-bulk-result" in page
+    lines: list[str] = []
+    printer = _Printer(lines)
+    result._repr_pretty_(printer, cycle=False)
+    shown = "".join(lines)
+    assert shown.startswith("Bulk issuance")
+    assert "<script>24</script>  failed" not in shown  # only the first 20 are listed
+    assert "<script>19</script>  failed  items: item 19" not in shown
+    assert "and 5 more" in shown
+    for view in (text, repr(result), page, shown, repr(result[0]), repr(result[1])):
         assert "PRIVATE KEY" not in view
     assert repr(result[0]).startswith("<BulkEntry id='<b>ok</b>' status='issued' arn=")
     assert "error=InvalidRequestError" in repr(result[1])

@@ -54,17 +54,29 @@ class BulkEntry:
     Attributes:
         id: the item's id.
         status: see :data:`Status`.
-        certificate: the issued certificate (``issued`` and ``skipped``).
         error: why it was not issued, a library error (``failed``, ``unknown``,
             ``not_started``).
         arn: the certificate ARN, whenever one is known (also for a failure after issuing).
+        certificate_pem: the certificate as PEM text (``issued`` and ``skipped``).
+        chain_pem: its chain as PEM text, the issuer first.
     """
 
     id: str
     status: Status
-    certificate: IssuedCertificate | None = None
     error: AcmPcaIssueError | None = None
     arn: CertificateArn | None = None
+    certificate_pem: str | None = attrs.field(default=None, repr=False)
+    chain_pem: str | None = attrs.field(default=None, repr=False)
+
+    @property
+    def certificate(self) -> IssuedCertificate | None:
+        """The :class:`~acmpca_issue.IssuedCertificate`, parsed when asked for (an entry keeps
+        only its PEM text, so a result of many thousands of entries stays small)."""
+        if self.certificate_pem is None or self.arn is None:
+            return None
+        from acmpca_issue._issued import IssuedCertificate
+
+        return IssuedCertificate.from_pem(self.arn, self.certificate_pem, self.chain_pem)
 
     @property
     def ok(self) -> bool:

@@ -42,7 +42,6 @@ from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
 from acmpca_issue._bulk_journal import Journal, JournalRow
 from acmpca_issue._bulk_rate import DEFAULT_RATES, RateLimits, Scope, TokenBucket
 from acmpca_issue._bulk_result import BulkEntry, BulkResult
-from acmpca_issue._issued import IssuedCertificate
 from acmpca_issue._request import IssueCertificateRequest
 from acmpca_issue._token import derive_idempotency_token
 from acmpca_issue.exceptions import (
@@ -247,6 +246,11 @@ class _Run:
         self.progress = progress
         self.stopped: str | None = None
         self.ca: str | None = None
+        self._chains: dict[str, str] = {}
+
+    def shared(self, chain: str) -> str:
+        """One copy of each chain's text for all the entries that have it."""
+        return self._chains.setdefault(chain, chain)
 
     # One item ----------------------------------------------------------------------------------
 
@@ -275,9 +279,13 @@ class _Run:
             row = self.journal.add(item_id, digest, token)
         if row.state == "done":
             assert row.arn is not None  # noqa: S101
-            assert row.certificate is not None  # noqa: S101
-            issued = IssuedCertificate.from_pem(row.arn, row.certificate, row.chain)
-            return BulkEntry(item_id, "skipped", certificate=issued, arn=issued.arn)
+            return BulkEntry(
+                item_id,
+                "skipped",
+                arn=CertificateArn.parse(row.arn),
+                certificate_pem=row.certificate,
+                chain_pem=self.shared(row.chain or ""),
+            )
         if row.state == "failed":
             error = _stored_error(row)
             return BulkEntry(item_id, "failed", error=error, arn=error.certificate_arn)
@@ -388,8 +396,11 @@ class _Run:
                 # (The Issuer waits out throttled GetCertificate calls itself.)
                 return self._fetch_failed(item_id, arn, error)
             break
-        self.journal.mark_done(item_id, issued.certificate_pem, issued.chain_pem)
-        return BulkEntry(item_id, "issued", certificate=issued, arn=arn)
+        certificate_pem, chain_pem = issued.certificate_pem, self.shared(issued.chain_pem)
+        self.journal.mark_done(item_id, certificate_pem, chain_pem)
+        return BulkEntry(
+            item_id, "issued", arn=arn, certificate_pem=certificate_pem, chain_pem=chain_pem
+        )
 
     def _fetch_failed(
         self, item_id: str, arn: CertificateArn, error: AcmPcaIssueError

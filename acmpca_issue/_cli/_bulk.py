@@ -89,16 +89,32 @@ def add_issue_many(sub: Any, parent: argparse.ArgumentParser) -> None:
         allow_abbrev=False,
     )
     need = parser.add_argument_group("required")
-    need.add_argument("--certificate-authority-arn", required=True, metavar="ARN")
-    need.add_argument("--manifest", required=True, metavar="FILE", help="CSV or JSON Lines")
-    need.add_argument("--out-dir", required=True, metavar="DIR", help="DIR/<id>/ per item")
+    need.add_argument(
+        "--certificate-authority-arn",
+        required=True,
+        metavar="ARN",
+        help="the issuing CA, e.g. arn:aws:acm-pca:us-east-1:111122223333:"
+        "certificate-authority/11223344-1234-1122-2233-112233445566",
+    )
+    need.add_argument(
+        "--manifest", required=True, metavar="FILE", help="CSV or JSON Lines, e.g. fleet.csv"
+    )
+    need.add_argument(
+        "--out-dir", required=True, metavar="DIR", help="DIR/<id>/ per item, e.g. ./fleet"
+    )
     parser.add_argument(
-        "--journal", metavar="FILE", help="the journal (default: DIR/journal.sqlite3)"
+        "--journal",
+        metavar="FILE",
+        help="the journal (default: DIR/journal.sqlite3), e.g. --journal fleet.sqlite3",
     )
     parser.add_argument(
         "--validity", metavar="V", help="for rows without one, e.g. Value=30,Type=DAYS"
     )
-    parser.add_argument("--template-arn", metavar="ARN", help="for rows without one")
+    parser.add_argument(
+        "--template-arn",
+        metavar="ARN",
+        help="for rows without one, e.g. arn:aws:acm-pca:::template/EndEntityCertificate/V1",
+    )
     parser.add_argument(
         "--signing-algorithm",
         metavar="ALG",
@@ -108,38 +124,51 @@ def add_issue_many(sub: Any, parent: argparse.ArgumentParser) -> None:
         "--rate",
         type=_rate,
         metavar="N",
-        help="IssueCertificate calls a second (default 25, the service's default quota)",
+        help="IssueCertificate calls a second (default 25, the service's default quota), "
+        "e.g. --rate 50",
     )
     parser.add_argument(
-        "--resume", action="store_true", help="continue the run whose journal is there"
+        "--resume",
+        action="store_true",
+        help="finish the run whose journal is there, e.g. after a crash: --resume",
     )
     parser.add_argument(
         "--resend-expired",
         action="store_true",
-        help="send again items sent without an answer more than 5 minutes ago, accepting that "
-        "a second certificate may be issued (otherwise they are reported)",
+        help="send again items sent without an answer more than 4 minutes ago, accepting that "
+        "a second certificate may be issued (otherwise they are reported), e.g. "
+        "--resume --resend-expired",
     )
     parser.add_argument(
-        "--skip-invalid", action="store_true", help="issue the valid rows, list the others"
+        "--skip-invalid",
+        action="store_true",
+        help="issue the valid rows and list the others, e.g. --skip-invalid",
     )
     parser.add_argument(
-        "--max-in-flight", type=_count, default=64, metavar="N", help="items at once (64)"
+        "--max-in-flight",
+        type=_count,
+        default=64,
+        metavar="N",
+        help="items at once (64), e.g. --max-in-flight 16",
     )
     parser.add_argument(
         "--key-workers",
         type=_count0,
         default=os.cpu_count() or 1,
         metavar="N",
-        help="processes making RSA and ML-DSA keys (default: one per CPU; 0: this process)",
+        help="processes making RSA and ML-DSA keys (default: one per CPU; 0: this process), "
+        "e.g. --key-workers 4",
     )
     parser.add_argument(
         "--wait-timeout",
         type=_seconds,
         default=60.0,
         metavar="SECONDS",
-        help="the longest wait for one certificate (60)",
+        help="the longest wait for one certificate (60), e.g. --wait-timeout 120",
     )
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--no-progress", action="store_true", help="no progress bar, e.g. --no-progress"
+    )
     parser.set_defaults(command="issue-many")
 
 

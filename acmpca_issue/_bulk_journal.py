@@ -43,6 +43,7 @@ import attrs
 from acmpca_issue._clock import system_now
 from acmpca_issue.exceptions import (
     JournalCorruptError,
+    JournalError,
     JournalInUseError,
     JournalMismatchError,
 )
@@ -149,6 +150,7 @@ class Journal:
         """Lock the file for this process, check it, and bind it to the CA.
 
         Raises:
+            JournalError: the file cannot be created.
             JournalInUseError: another running process has it open.
             JournalCorruptError: not a journal, or damaged.
             JournalMismatchError: it is another CA's journal.
@@ -157,8 +159,12 @@ class Journal:
             return
         where = str(self.path)
         if not self.path.exists():
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600)
-            os.close(fd)
+            try:
+                os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+            except OSError as error:
+                raise JournalError(
+                    f"cannot create the journal {where}: {error.strerror}", path=where
+                ) from None
         try:
             db = sqlite3.connect(
                 self.path, timeout=0, isolation_level=None, check_same_thread=False

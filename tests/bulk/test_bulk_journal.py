@@ -12,7 +12,12 @@ from pathlib import Path
 import pytest
 
 from acmpca_issue.bulk import Journal
-from acmpca_issue.exceptions import JournalCorruptError, JournalInUseError, JournalMismatchError
+from acmpca_issue.exceptions import (
+    JournalCorruptError,
+    JournalError,
+    JournalInUseError,
+    JournalMismatchError,
+)
 from tests.bulk.bulk_support import FakeTime
 
 CA = (
@@ -161,7 +166,15 @@ def test_a_damaged_journal_is_corrupt(tmp_path: Path, page: int) -> None:
         Journal(path).open(CA)
 
 
-def test_an_unopenable_path_is_reported(tmp_path: Path) -> None:
+def test_a_journal_that_cannot_be_created_is_a_journal_error(tmp_path: Path) -> None:
+    """A missing directory is a JournalError naming the file, not an OSError."""
+    where = tmp_path / "missing" / "j.sqlite3"
+    with pytest.raises(JournalError, match=r"cannot create the journal .*No such file") as caught:
+        Journal(where).open(CA)
+    assert caught.value.path == str(where)
+
+
+def test_a_directory_is_not_a_journal(tmp_path: Path) -> None:
     """A directory where the file should be is a clear error, not sqlite's."""
-    with pytest.raises((JournalCorruptError, IsADirectoryError)):
+    with pytest.raises(JournalCorruptError, match=r"cannot open the journal|not a journal"):
         Journal(tmp_path).open(CA)

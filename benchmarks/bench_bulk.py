@@ -181,6 +181,10 @@ def overhead(rounds: int, per_round: int) -> bool:
         issuer.client.close()
     medians = {name: statistics.median(values) * 1000 for name, values in times.items()}
     print(f"overhead: {rounds} rounds of {per_round} items each, no rate limit, HTTP, interleaved")
+    print(
+        "  (journal: a new file each round, its creation included; 8 in flight: the CA serves "
+        "from this process, so threads share one interpreter with it)"
+    )
     for name, median in medians.items():
         print(f"  {name:<12} {median:7.3f} ms/item   {median / medians['loop']:5.2f}x loop")
     ratio = medians["issue_many"] / medians["loop"]

@@ -40,7 +40,9 @@ if TYPE_CHECKING:
         ACMPCAClient,
     )
 
+    from acmpca_issue._csr import CsrBundle
     from acmpca_issue._enums import RevocationReason
+    from acmpca_issue._keys import PrivateKey
     from acmpca_issue._request import IssueCertificateRequest
     from acmpca_issue._validity import Validity
 
@@ -236,7 +238,7 @@ class AsyncIssuer(core.IssuerCore):
         self,
         issued: IssuedCertificate,
         *,
-        private_key: Any = None,
+        private_key: PrivateKey | CsrBundle | None = None,
         validity: Validity | None = None,
     ) -> Renewal:
         """:meth:`Issuer.renew`, awaited (a new RSA key is made on the event loop's thread)."""

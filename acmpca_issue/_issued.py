@@ -38,6 +38,8 @@ from acmpca_issue._problems import show_time
 from acmpca_issue.exceptions import InvalidRequestError, VerificationError
 
 if TYPE_CHECKING:
+    from acmpca_issue._csr import CsrBundle
+    from acmpca_issue._keys import PrivateKey
     from acmpca_issue._request import IssueCertificateRequest
 
 __all__ = ["BACKDATE", "RENEW_AT", "IssuedCertificate", "Renewal"]
@@ -261,7 +263,7 @@ class IssuedCertificate:
     def write(
         self,
         directory: str | os.PathLike[str],
-        private_key: Any = None,
+        private_key: PrivateKey | CsrBundle | None = None,
         overwrite: bool = False,
     ) -> dict[str, Path]:
         """Write ``cert.pem``, ``chain.pem``, ``fullchain.pem`` and, given a key, ``key.pem``.

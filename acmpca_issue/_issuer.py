@@ -58,19 +58,37 @@ from acmpca_issue._waiter import Backoff
 from acmpca_issue.exceptions import TransportError
 
 if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from botocore.client import BaseClient
     from cryptography import x509
+    from mypy_boto3_acm_pca.client import ACMPCAClient
     from typing_extensions import Unpack
 
-    from acmpca_issue._enums import RevocationReason
-    from acmpca_issue._request import IssueCertificateRequest
+    from acmpca_issue._arn import TemplateArn
+    from acmpca_issue._csr import CsrBundle
+    from acmpca_issue._enums import RevocationReason, SigningAlgorithm
+    from acmpca_issue._keys import PrivateKey
+    from acmpca_issue._request import (
+        CsrInput,
+        IssueCertificateRequest,
+        PassthroughInput,
+        ValidityInput,
+    )
     from acmpca_issue._validity import Validity
+
+    # What Issuer(client) takes. Both names are only needed by a type checker: where
+    # mypy-boto3-acm-pca (or botocore-stubs) is not installed, the missing import inside this
+    # installed package is not reported and the type becomes Any, so users without the stubs
+    # still type-check; with them, Issuer(12345) or an S3 client's wrong calls are caught.
+    AcmPcaClient: TypeAlias = "ACMPCAClient | BaseClient"
+else:
+    AcmPcaClient = Any
+    """A botocore or boto3 ``acm-pca`` client (``mypy_boto3_acm_pca.ACMPCAClient``)."""
 
 __all__ = ["MAX_ATTEMPTS", "NOT_FOUND_GRACE", "AcmPcaClient", "Issuer", "IssuerOptions"]
 
 _T = TypeVar("_T")
-
-AcmPcaClient = Any
-"""A botocore or boto3 ``acm-pca`` client (``mypy_boto3_acm_pca.ACMPCAClient``)."""
 
 
 class IssuerOptions(CoreOptions, total=False):
@@ -214,12 +232,12 @@ class Issuer(IssuerCore):
         self,
         *,
         certificate_authority_arn: CertificateAuthorityArn | str,
-        csr: Any,
-        validity: Any,
-        signing_algorithm: Any = ...,
-        validity_not_before: Any = ...,
-        template_arn: Any = ...,
-        api_passthrough: Any = ...,
+        csr: CsrInput,
+        validity: ValidityInput,
+        signing_algorithm: SigningAlgorithm | str | None = ...,
+        validity_not_before: ValidityInput | None = ...,
+        template_arn: TemplateArn | str | None = ...,
+        api_passthrough: PassthroughInput | None = ...,
         idempotency_token: str | None = ...,
         wait: Literal[True] = ...,
         verify: bool = ...,
@@ -229,12 +247,12 @@ class Issuer(IssuerCore):
         self,
         *,
         certificate_authority_arn: CertificateAuthorityArn | str,
-        csr: Any,
-        validity: Any,
-        signing_algorithm: Any = ...,
-        validity_not_before: Any = ...,
-        template_arn: Any = ...,
-        api_passthrough: Any = ...,
+        csr: CsrInput,
+        validity: ValidityInput,
+        signing_algorithm: SigningAlgorithm | str | None = ...,
+        validity_not_before: ValidityInput | None = ...,
+        template_arn: TemplateArn | str | None = ...,
+        api_passthrough: PassthroughInput | None = ...,
         idempotency_token: str | None = ...,
         wait: Literal[False],
         verify: bool = ...,
@@ -244,12 +262,12 @@ class Issuer(IssuerCore):
         self,
         *,
         certificate_authority_arn: CertificateAuthorityArn | str,
-        csr: Any,
-        validity: Any,
-        signing_algorithm: Any = ...,
-        validity_not_before: Any = ...,
-        template_arn: Any = ...,
-        api_passthrough: Any = ...,
+        csr: CsrInput,
+        validity: ValidityInput,
+        signing_algorithm: SigningAlgorithm | str | None = ...,
+        validity_not_before: ValidityInput | None = ...,
+        template_arn: TemplateArn | str | None = ...,
+        api_passthrough: PassthroughInput | None = ...,
         idempotency_token: str | None = ...,
         wait: bool,
         verify: bool = ...,
@@ -258,12 +276,12 @@ class Issuer(IssuerCore):
         self,
         *,
         certificate_authority_arn: CertificateAuthorityArn | str,
-        csr: Any,
-        validity: Any,
-        signing_algorithm: Any = None,
-        validity_not_before: Any = None,
-        template_arn: Any = None,
-        api_passthrough: Any = None,
+        csr: CsrInput,
+        validity: ValidityInput,
+        signing_algorithm: SigningAlgorithm | str | None = None,
+        validity_not_before: ValidityInput | None = None,
+        template_arn: TemplateArn | str | None = None,
+        api_passthrough: PassthroughInput | None = None,
         idempotency_token: str | None = None,
         wait: bool = True,
         verify: bool = True,
@@ -346,7 +364,7 @@ class Issuer(IssuerCore):
         self,
         issued: IssuedCertificate,
         *,
-        private_key: Any = None,
+        private_key: PrivateKey | CsrBundle | None = None,
         validity: Validity | None = None,
     ) -> Renewal:
         """Issue a certificate for the same subject, names, template and validity length.

@@ -25,7 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Generator, Iterator, Mapping
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypedDict, TypeVar, cast
 
 import attrs
 from typing_extensions import Required
@@ -61,7 +61,14 @@ from acmpca_issue.exceptions import (
 if TYPE_CHECKING:
     from cryptography import x509
 
-    from acmpca_issue._request import IssueCertificateRequest
+    from acmpca_issue._arn import TemplateArn
+    from acmpca_issue._enums import SigningAlgorithm
+    from acmpca_issue._request import (
+        CsrInput,
+        IssueCertificateRequest,
+        PassthroughInput,
+        ValidityInput,
+    )
     from acmpca_issue._validity import Validity
 
 __all__ = [
@@ -176,12 +183,12 @@ class IssueFields(TypedDict, total=False):
     """The request's fields as ``issue_certificate`` keywords (see IssueCertificateRequest)."""
 
     certificate_authority_arn: Required[CertificateAuthorityArn | str]
-    csr: Required[Any]
-    validity: Required[Any]
-    signing_algorithm: Any
-    validity_not_before: Any
-    template_arn: Any
-    api_passthrough: Any
+    csr: Required[CsrInput]
+    validity: Required[ValidityInput]
+    signing_algorithm: SigningAlgorithm | str | None
+    validity_not_before: ValidityInput | None
+    template_arn: TemplateArn | str | None
+    api_passthrough: PassthroughInput | None
     idempotency_token: str | None
 
 
@@ -466,7 +473,8 @@ class IssuerCore:
             ca: CaInfo = yield Describe(str(arn))
             fields["signing_algorithm"] = ca.default_signing_algorithm()
         with using_clock(self._now):
-            request = IssueCertificateRequest(**fields)
+            # signing_algorithm is set by now; the model checks every field at run time.
+            request = IssueCertificateRequest(**cast("dict[str, Any]", fields))
         return (yield from self._issue_steps(request, wait=wait, verify=verify))
 
     def _get_certificate_steps(

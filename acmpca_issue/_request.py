@@ -48,7 +48,17 @@ from acmpca_issue._validity import Validity
 from acmpca_issue.exceptions import InvalidRequestError
 
 if TYPE_CHECKING:
+    import os
+    from typing import TypeAlias
+
     from mypy_boto3_acm_pca.type_defs import IssueCertificateRequestTypeDef
+
+    #: What ``csr`` accepts: PEM ``str``/``bytes``, DER ``bytes``, a cryptography CSR or a path.
+    CsrInput: TypeAlias = "str | bytes | x509.CertificateSigningRequest | os.PathLike[str]"
+    #: What ``validity`` and ``validity_not_before`` accept: a Validity or its AWS mapping.
+    ValidityInput: TypeAlias = "Validity | Mapping[str, Any]"
+    #: What ``api_passthrough`` accepts: an ApiPassthrough or its AWS mapping.
+    PassthroughInput: TypeAlias = "ApiPassthrough | Mapping[str, Any]"
 
 __all__ = ["IssueCertificateRequest"]
 
@@ -82,7 +92,7 @@ def _ca_arn(value: CertificateAuthorityArn | str) -> CertificateAuthorityArn:
     return cast(CertificateAuthorityArn, value)
 
 
-def _csr(value: str | bytes | x509.CertificateSigningRequest) -> x509.CertificateSigningRequest:
+def _csr(value: CsrInput) -> x509.CertificateSigningRequest:
     return cast(x509.CertificateSigningRequest, value)
 
 
@@ -90,11 +100,11 @@ def _algorithm(value: SigningAlgorithm | str) -> SigningAlgorithm:
     return cast(SigningAlgorithm, value)
 
 
-def _validity(value: Validity | Mapping[str, Any]) -> Validity:
+def _validity(value: ValidityInput) -> Validity:
     return cast(Validity, value)
 
 
-def _optional_validity(value: Validity | Mapping[str, Any] | None) -> Validity | None:
+def _optional_validity(value: ValidityInput | None) -> Validity | None:
     return cast("Validity | None", value)
 
 
@@ -102,7 +112,7 @@ def _template(value: TemplateArn | str | None) -> TemplateArn | None:
     return cast("TemplateArn | None", value)
 
 
-def _passthrough(value: ApiPassthrough | Mapping[str, Any] | None) -> ApiPassthrough | None:
+def _passthrough(value: PassthroughInput | None) -> ApiPassthrough | None:
     return cast("ApiPassthrough | None", value)
 
 
@@ -195,8 +205,8 @@ class IssueCertificateRequest:
     Args:
         certificate_authority_arn: the issuing CA, a :class:`CertificateAuthorityArn` or text.
         csr: PEM ``str``/``bytes`` (a ``NEW CERTIFICATE REQUEST`` header is fine), DER
-            ``bytes`` or a ``cryptography`` CSR; kept as the CSR object and sent as canonical
-            PEM. Its signature is checked.
+            ``bytes``, a ``cryptography`` CSR or the path of a CSR file (``pathlib.Path``);
+            kept as the CSR object and sent as canonical PEM. Its signature is checked.
         signing_algorithm: how the CA signs; its family must fit the CA's key.
         validity: when the certificate expires (``NotAfter``), a :class:`Validity` or its
             AWS mapping.

@@ -43,9 +43,10 @@ from acmpca_issue.local._protocol import LocalServiceError
 from acmpca_issue.local._x509 import path_length_limit, path_length_violation
 
 if TYPE_CHECKING:
+    from mypy_boto3_acm_pca.client import ACMPCAClient
     from typing_extensions import Unpack
 
-    from acmpca_issue._issuer import Issuer, IssuerOptions
+    from acmpca_issue._issuer import AcmPcaClient, Issuer, IssuerOptions
     from acmpca_issue.local._http import LocalServer
 
 __all__ = ["LocalPrivateCA"]
@@ -173,18 +174,19 @@ class LocalPrivateCA:
         """Answer one operation as the service would (what both transports call)."""
         return self._engine.handle(operation, params)
 
-    def client(self, region_name: str = _DEFAULT_REGION) -> Any:
+    def client(self, region_name: str = _DEFAULT_REGION) -> ACMPCAClient:
         """A botocore ``acm-pca`` client whose requests this CA answers in-process.
 
         botocore serialises and parses as usual; only the HTTP exchange is replaced.
         """
         from acmpca_issue.local._inprocess import make_client
 
-        return make_client(
+        client: ACMPCAClient = make_client(
             self._engine.handle,
             region_name=region_name,
             require_signature=self.require_signature,
         )
+        return client
 
     def async_client(self, region_name: str = _DEFAULT_REGION) -> AbstractAsyncContextManager[Any]:
         """An aiobotocore ``acm-pca`` client answered in-process (needs ``acmpca-issue[async]``).
@@ -237,7 +239,8 @@ class LocalPrivateCA:
         from acmpca_issue._session import RegionalClients
 
         options.setdefault("now", self._engine.now)
-        return Issuer(RegionalClients(self.client), **options)
+        clients = cast("AcmPcaClient", RegionalClients(self.client))  # duck-typed: the calls
+        return Issuer(clients, **options)
 
     def fail_next_issuance(self) -> None:
         """Make the next issued certificate fail: GetCertificate answers RequestFailedException.

@@ -193,7 +193,7 @@ class TestWrite:
     ) -> None:
         """Something that is not a key is a TypeError naming what was given."""
         with pytest.raises(TypeError, match="str"):
-            _issued(mini_ca, csr).write(tmp_path, private_key="secret")
+            _issued(mini_ca, csr).write(tmp_path, private_key="secret")  # type: ignore[arg-type]
 
 
 class TestVerify:

@@ -44,7 +44,7 @@ from acmpca_issue.exceptions import (
 from acmpca_issue.local import LocalPrivateCA
 
 EPOCH = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
-OCSP = {"OcspConfiguration": {"Enabled": True}}
+OCSP: Any = {"OcspConfiguration": {"Enabled": True}}
 
 
 class Wall:

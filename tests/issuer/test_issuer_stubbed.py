@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from botocore.client import BaseClient
@@ -551,7 +551,7 @@ class _Scripted:
 
 def test_foreign_exceptions_pass_through(request_: IssueCertificateRequest) -> None:
     """Exceptions that are not botocore's are not translated or retried."""
-    issuer = Issuer(_Exploding(), preflight=False)
+    issuer = Issuer(cast(Any, _Exploding()), preflight=False)  # a duck-typed client
     with pytest.raises(KeyError):
         issuer.issue(request_)
     with pytest.raises(KeyError):
@@ -662,7 +662,7 @@ def test_a_thread_waiting_for_a_describe_takes_its_answer() -> None:
             assert release.wait(timeout=10)
             return describe_answer()
 
-    issuer = Issuer(SlowDescribe())
+    issuer = Issuer(cast(Any, SlowDescribe()))  # a duck-typed client
     answers: list[Any] = []
     first = threading.Thread(target=lambda: answers.append(issuer.describe(CA_ARN)))
     second = threading.Thread(target=lambda: answers.append(issuer.describe(CA_ARN)))

@@ -551,7 +551,10 @@ class IssuerCore:
         }
         try:
             yield from self._call_steps(
-                "RevokeCertificate", params, Deadline(self._clock, self.wait_timeout)
+                "RevokeCertificate",
+                params,
+                Deadline(self._clock, self.wait_timeout),
+                done_before=RequestAlreadyProcessedError,
             )
         except RequestAlreadyProcessedError as error:
             raise _narrowed(AlreadyRevokedError, error) from error.__cause__
@@ -590,9 +593,19 @@ class IssuerCore:
     # Calls --------------------------------------------------------------------------------------
 
     def _call_steps(
-        self, operation: str, params: Mapping[str, Any], deadline: Deadline
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        deadline: Deadline,
+        *,
+        done_before: type[ServiceError] | None = None,
     ) -> Steps[Any]:
-        """One API call, retried on throttling, 5xx and dropped connections only."""
+        """One API call, retried on throttling, 5xx and dropped connections only.
+
+        ``done_before``: the refusal that, after an attempt went unanswered, means that attempt
+        was processed (RevokeCertificate's "already revoked"); then the call has succeeded and
+        the answer is ``None``.
+        """
         from acmpca_issue._errors_botocore import (
             RefusalNotRetried,
             is_retryable_transport,
@@ -613,6 +626,9 @@ class IssuerCore:
                     raise
                 lost = isinstance(mapped, TransportError) and is_retryable_transport(error)
                 retryable = lost or isinstance(mapped, _RETRYABLE_SERVICE)
+                if unanswered and done_before is not None and isinstance(mapped, done_before):
+                    logger.info("%s: an earlier, unanswered attempt was processed", operation)
+                    return None
                 delay = self._backoff.delay(attempt)
                 if not retryable or attempt >= self.max_attempts or deadline.remaining() < delay:
                     if unanswered and token and not isinstance(mapped, TransportError):

@@ -123,6 +123,50 @@ def test_revoke_sends_the_ca_the_colon_hex_serial_and_the_reason(
     )
 
 
+class _LostRevocation:
+    """RevokeCertificate whose first answer is lost after the service processed it."""
+
+    def __init__(self, first: BaseException) -> None:
+        self.script: list[BaseException | None] = [first, _already_revoked()]
+        self.calls = 0
+
+    def revoke_certificate(self, **_: Any) -> dict[str, Any]:
+        self.calls += 1
+        error = self.script.pop(0)
+        if error is not None:
+            raise error
+        return {}  # pragma: no cover - the script always raises
+
+
+def _already_revoked() -> BaseException:
+    from botocore.exceptions import ClientError
+
+    return ClientError(
+        {"Error": {"Code": "RequestAlreadyProcessedException", "Message": "already revoked"}},
+        "RevokeCertificate",
+    )
+
+
+def test_a_lost_answer_then_already_revoked_is_success() -> None:
+    """The retry of a revocation whose answer was lost hears "already revoked": that is done."""
+    from botocore.exceptions import ClientError, ConnectionClosedError
+
+    arn = (
+        "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
+        "12345678-1234-1234-1234-123456789012/certificate/abcd"
+    )
+    lost = _LostRevocation(ConnectionClosedError(endpoint_url="http://127.0.0.1:9"))
+    Issuer(lost, preflight=False, sleep=lambda _: None).revoke(arn, reason="SUPERSEDED")
+    assert lost.calls == 2
+    # Throttled first, so no attempt was lost: "already revoked" was someone else's doing.
+    throttled = _LostRevocation(
+        ClientError({"Error": {"Code": "ThrottlingException"}}, "RevokeCertificate")
+    )
+    with pytest.raises(AlreadyRevokedError):
+        Issuer(throttled, preflight=False, sleep=lambda _: None).revoke(arn, reason="SUPERSEDED")
+    assert throttled.calls == 2
+
+
 def test_revoke_an_issued_certificate_an_arn_or_a_certificate(
     pca: LocalPrivateCA, bundle: Any, wall: Wall
 ) -> None:

@@ -59,8 +59,10 @@ def _globals() -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--output",
-        choices=("json", "text"),
-        help="json (default) or text: a bare value, PEM as PEM; e.g. --output text",
+        choices=("json", "text", "table"),
+        help="json, text (a bare value, PEM as PEM) or table, as the AWS CLI prints; the "
+        "default is AWS_DEFAULT_OUTPUT, else the profile's output setting in the AWS config "
+        "file, else json; e.g. --output text",
     )
     group.add_argument(
         "--query",

@@ -16,13 +16,9 @@ import threading
 from typing import Any, TextIO
 
 from acmpca_issue._cli._issue import check_out_dir, describe_problems, write_issued
-from acmpca_issue._cli._output import UsageError, compile_query, render
+from acmpca_issue._cli._output import UsageError, compile_query, render, resolve_output, title_of
 
 __all__ = ["create_csr", "demo", "get_certificate", "local_ca", "parse_arn"]
-
-
-def _output(args: argparse.Namespace) -> str:
-    return str(getattr(args, "output", "json"))
 
 
 def get_certificate(args: argparse.Namespace, *, stdout: TextIO) -> int:
@@ -31,6 +27,7 @@ def get_certificate(args: argparse.Namespace, *, stdout: TextIO) -> int:
     from acmpca_issue.exceptions import InvalidArnError
 
     query = compile_query(getattr(args, "query", None))
+    output = resolve_output(args)
     try:
         arn = CertificateArn.parse(args.certificate_arn)
     except InvalidArnError as error:
@@ -59,9 +56,17 @@ def get_certificate(args: argparse.Namespace, *, stdout: TextIO) -> int:
     )
     issued = issuer.get_certificate(arn)
     if args.out_dir is not None:
-        return write_issued(issued, args, stdout=stdout, output=_output(args), query=query)
+        return write_issued(issued, args, stdout=stdout, output=output, query=query)
     data = {"Certificate": issued.certificate_pem, "CertificateChain": issued.chain_pem}
-    stdout.write(render(data, output=_output(args), query=query, text=issued.fullchain_pem))
+    stdout.write(
+        render(
+            data,
+            output=output,
+            query=query,
+            text=issued.fullchain_pem,
+            title=title_of(args),
+        )
+    )
     return 0
 
 
@@ -71,6 +76,7 @@ def create_csr(args: argparse.Namespace, *, stdout: TextIO) -> int:
     from acmpca_issue.exceptions import InvalidRequestError
 
     query = compile_query(getattr(args, "query", None))
+    output = resolve_output(args)
     if not args.identities and args.common_name is None:
         raise UsageError(
             "give at least one IDENTITY or --common-name: Private CA rejects a CSR with neither "
@@ -101,7 +107,7 @@ def create_csr(args: argparse.Namespace, *, stdout: TextIO) -> int:
     except OSError as error:
         raise UsageError(f"--out-dir: cannot write into {args.out_dir}: {error}") from None
     data = {"PrivateKeyFile": str(files.key), "CsrFile": str(files.csr)}
-    stdout.write(render(data, output=_output(args), query=query))
+    stdout.write(render(data, output=output, query=query, title=title_of(args)))
     return 0
 
 
@@ -111,6 +117,7 @@ def parse_arn(args: argparse.Namespace, *, stdout: TextIO) -> int:
     from acmpca_issue.exceptions import InvalidArnError
 
     query = compile_query(getattr(args, "query", None))
+    output = resolve_output(args)
     text: str = args.arn
     data: dict[str, object]
     try:
@@ -142,7 +149,7 @@ def parse_arn(args: argparse.Namespace, *, stdout: TextIO) -> int:
             }
     except InvalidArnError as error:
         raise UsageError(describe_problems(error.at("arn"), {"arn": "ARN"})) from None
-    stdout.write(render(data, output=_output(args), query=query))
+    stdout.write(render(data, output=output, query=query, title=title_of(args)))
     return 0
 
 
@@ -188,6 +195,7 @@ def local_ca(args: argparse.Namespace, *, stdout: TextIO) -> int:
     from acmpca_issue.local import LocalPrivateCA
 
     query = compile_query(getattr(args, "query", None))
+    output = resolve_output(args)
     pca = LocalPrivateCA(state_dir=args.state_dir, require_signature=args.require_signature)
     region = getattr(args, "region", None) or "us-east-1"
     server = pca.serve(port=args.port, region_name=region)
@@ -196,7 +204,7 @@ def local_ca(args: argparse.Namespace, *, stdout: TextIO) -> int:
         if args.create_ca:
             made = pca.create_root_ca(region_name=region)
             data["CertificateAuthorityArn"] = str(made)
-        stdout.write(render(data, output=_output(args), query=query))
+        stdout.write(render(data, output=output, query=query, title=title_of(args)))
         stdout.flush()
         print(f"serving AWS Private CA on {server.endpoint_url}; Ctrl-C stops", file=sys.stderr)
         print(

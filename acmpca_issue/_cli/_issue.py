@@ -18,7 +18,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from acmpca_issue._cli._blob import read_csr, read_option
-from acmpca_issue._cli._output import UsageError, compile_query, render
+from acmpca_issue._cli._output import (
+    UsageError,
+    compile_query,
+    render,
+    resolve_output,
+    title_of,
+)
 from acmpca_issue._cli._redact import quote, remember, remember_keys_in
 from acmpca_issue._cli._skeleton import skeleton
 
@@ -267,7 +273,8 @@ def check_out_dir(directory: str, overwrite: bool) -> None:
 
 def issue_certificate(args: argparse.Namespace, *, stdin: BinaryIO, stdout: TextIO) -> int:
     """Run ``issue-certificate``; returns the exit status."""
-    output = getattr(args, "output", "json")
+    output = resolve_output(args)
+    title = title_of(args)
     if args.generate_cli_skeleton is not None:
         if args.generate_cli_skeleton == "output" and _given(args):
             build_request(args, stdin=stdin)
@@ -281,7 +288,7 @@ def issue_certificate(args: argparse.Namespace, *, stdin: BinaryIO, stdout: Text
         params: dict[str, Any] = dict(request.to_api())
         params.setdefault("IdempotencyToken", derive_idempotency_token(params))
         params["Csr"] = params["Csr"].decode("ascii")
-        stdout.write(render(params, output=output, query=query))
+        stdout.write(render(params, output=output, query=query, title=title))
         return 0
     wait = args.wait or args.out_dir is not None
     if args.out_dir is not None:
@@ -297,7 +304,9 @@ def issue_certificate(args: argparse.Namespace, *, stdin: BinaryIO, stdout: Text
     )
     result = issuer.issue(request, wait=wait)
     if not wait:
-        stdout.write(render({"CertificateArn": str(result)}, output=output, query=query))
+        stdout.write(
+            render({"CertificateArn": str(result)}, output=output, query=query, title=title)
+        )
         return 0
     return write_issued(result, args, stdout=stdout, output=output, query=query)
 
@@ -315,9 +324,11 @@ def write_issued(
                 f"cannot write the certificate {issued.arn} to {args.out_dir}: {error}"
             ) from None
         data["Files"] = {name: str(path) for name, path in files.items()}
-        stdout.write(render(data, output=output, query=query))
+        stdout.write(render(data, output=output, query=query, title=title_of(args)))
         return 0
     data["Certificate"] = issued.certificate_pem
     data["CertificateChain"] = issued.chain_pem
-    stdout.write(render(data, output=output, query=query, text=issued.fullchain_pem))
+    stdout.write(
+        render(data, output=output, query=query, text=issued.fullchain_pem, title=title_of(args))
+    )
     return 0

@@ -17,7 +17,18 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-__all__ = ["UsageError", "compile_query", "format_text", "render"]
+__all__ = [
+    "OUTPUTS",
+    "UsageError",
+    "compile_query",
+    "format_text",
+    "render",
+    "resolve_output",
+    "title_of",
+]
+
+#: The output formats, as the AWS CLI v1 names them.
+OUTPUTS = ("json", "text", "table")
 
 Query = Callable[[object], object]
 
@@ -56,19 +67,95 @@ def compile_query(text: str | None) -> Query | None:
     return search
 
 
-def render(data: object, *, output: str, query: Query | None, text: str | None = None) -> str:
+def title_of(args: Any) -> str:
+    """The title of a ``--output table``: the subcommand as an operation name
+    (``issue-certificate`` is ``IssueCertificate``, as the AWS CLI titles it)."""
+    words = [str(args.command), str(getattr(args, "local_command", ""))]
+    return "".join(part.capitalize() for word in words for part in word.split("-"))
+
+
+def resolve_output(args: Any) -> str:
+    """The output format, found as the AWS CLI finds it: ``--output``, else the
+    ``AWS_DEFAULT_OUTPUT`` environment variable, else the ``output`` setting of the profile
+    (``--profile``, else ``AWS_PROFILE``, else ``AWS_DEFAULT_PROFILE``, else ``default``) in
+    the AWS config file (``AWS_CONFIG_FILE``, else ``~/.aws/config``), else ``json``.
+
+    Raises:
+        UsageError: the environment variable or the config file names a format that is not
+            one of :data:`OUTPUTS`, or the config file cannot be parsed.
+    """
+    import os
+
+    given: str | None = getattr(args, "output", None)
+    if given is not None:
+        return given
+    value = os.environ.get("AWS_DEFAULT_OUTPUT")
+    where = "AWS_DEFAULT_OUTPUT"
+    if not value:
+        profile = (
+            getattr(args, "profile", None)
+            or os.environ.get("AWS_PROFILE")
+            or os.environ.get("AWS_DEFAULT_PROFILE")
+            or "default"
+        )
+        path = os.path.expanduser(os.environ.get("AWS_CONFIG_FILE") or "~/.aws/config")
+        value = _configured_output(path, profile)
+        where = f"output in profile {profile!r} of {path}"
+    if not value:
+        return "json"
+    if value not in OUTPUTS:
+        raise UsageError(
+            f"{where}: {value!r} is not an output format; use one of {', '.join(OUTPUTS)}"
+        )
+    return value
+
+
+def _configured_output(path: str, profile: str) -> str | None:
+    """The ``output`` setting of ``profile`` in the config file at ``path``, if any."""
+    import configparser
+
+    parser = configparser.RawConfigParser()
+    try:
+        read = parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError) as error:
+        raise UsageError(
+            f"cannot read the AWS config file {path}: {type(error).__name__}"
+        ) from None
+    if not read:
+        return None
+    sections = [f"profile {profile}", *(["default"] if profile == "default" else [])]
+    for section in sections:
+        if parser.has_option(section, "output"):
+            return parser.get(section, "output").strip() or None
+    return None
+
+
+def render(
+    data: object,
+    *,
+    output: str,
+    query: Query | None,
+    text: str | None = None,
+    title: str = "",
+) -> str:
     """The text to print for ``data``.
 
     Args:
         data: the result, a JSON-able value.
-        output: ``"json"`` (indented by 4, non-ASCII kept, as the AWS CLI prints) or ``"text"``.
+        output: ``"json"`` (indented by 4, non-ASCII kept, as the AWS CLI prints), ``"text"``
+            or ``"table"`` (the AWS CLI's table, titled ``title``).
         query: applied to ``data`` first.
         text: what ``--output text`` prints instead of the generic form (such as PEM), unless
             a query was given.
+        title: the table's title, the operation's name (``IssueCertificate``).
     """
     if query is not None:
         data = query(data)
         text = None
+    if output == "table":
+        from acmpca_issue._cli._table import format_table, terminal_width
+
+        return format_table(title, data, width=terminal_width())
     if output == "text":
         shown = text if text is not None else format_text(data)
         return shown if shown.endswith("\n") or not shown else shown + "\n"

@@ -155,11 +155,11 @@ def test_a_lost_answer_then_already_revoked_is_success() -> None:
         "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"
         "12345678-1234-1234-1234-123456789012/certificate/abcd"
     )
-    lost = _LostRevocation(ConnectionClosedError(endpoint_url="http://127.0.0.1:9"))
+    lost: Any = _LostRevocation(ConnectionClosedError(endpoint_url="http://127.0.0.1:9"))
     Issuer(lost, preflight=False, sleep=lambda _: None).revoke(arn, reason="SUPERSEDED")
     assert lost.calls == 2
     # Throttled first, so no attempt was lost: "already revoked" was someone else's doing.
-    throttled = _LostRevocation(
+    throttled: Any = _LostRevocation(
         ClientError({"Error": {"Code": "ThrottlingException"}}, "RevokeCertificate")
     )
     with pytest.raises(AlreadyRevokedError):

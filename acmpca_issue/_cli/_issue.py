@@ -14,9 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from collections.abc import Mapping
+from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
+from acmpca_issue._cli._args import PROG
 from acmpca_issue._cli._blob import read_csr, read_option
 from acmpca_issue._cli._output import (
     UsageError,
@@ -302,13 +305,47 @@ def issue_certificate(args: argparse.Namespace, *, stdin: BinaryIO, stdout: Text
         preflight=not args.no_preflight,
         wait_timeout=args.wait_timeout,
     )
+    sent = wall_clock()
     result = issuer.issue(request, wait=wait)
     if not wait:
         stdout.write(
             render({"CertificateArn": str(result)}, output=output, query=query, title=title)
         )
         return 0
+    if issued_before(result, request, sent):
+        print(
+            f"{PROG}: returned the certificate issued earlier for this request (the same "
+            "idempotency token within the service's 5 minutes), not a new one",
+            file=sys.stderr,
+        )
     return write_issued(result, args, stdout=stdout, output=output, query=query)
+
+
+#: How much earlier than the request a certificate's issue time must be to be called earlier:
+#: room for the CA's clock being behind this machine's, and for NotBefore's whole seconds.
+EARLIER_BY = timedelta(seconds=60)
+
+
+def wall_clock() -> datetime:
+    """Now, as an aware UTC datetime (replaced in tests, to share one fake time with the CA)."""
+    return datetime.now(timezone.utc)
+
+
+def issued_before(issued: Any, request: IssueCertificateRequest, sent: datetime) -> bool:
+    """Whether ``issued`` was issued before the request was sent: the service returned the
+    certificate an earlier call with the same idempotency token made.
+
+    The rule: with no ValidityNotBefore in the request, the CA sets NotBefore to its issue
+    time minus 60 minutes, so the issue time is NotBefore + 60 minutes. A certificate issued
+    more than :data:`EARLIER_BY` before this request was sent cannot be this request's. With a
+    ValidityNotBefore the issue time is unknown, and nothing is claimed.
+    """
+    from acmpca_issue._issued import BACKDATE
+
+    if request.validity_not_before is not None:
+        return False
+    issued_at: datetime = issued.not_before + BACKDATE
+    return bool(issued_at < sent - EARLIER_BY)
 
 
 def write_issued(

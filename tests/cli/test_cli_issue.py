@@ -936,3 +936,66 @@ def test_key_files_are_private(run: Any, tmp_path: Path) -> None:
     result = run("create-csr", "svc.example", "--out-dir", str(tmp_path / "k"))
     assert result.status == 0
     assert os.stat(tmp_path / "k" / "key.pem").st_mode & 0o777 == 0o600
+
+
+class TestIssuedEarlier:
+    """Re-running the same command within the token's 5 minutes returns the same certificate,
+    and says so on stderr (stdout stays the bare result for scripts)."""
+
+    NOTICE = (
+        "acmpca-issue: returned the certificate issued earlier for this request (the same "
+        "idempotency token within the service's 5 minutes), not a new one\n"
+    )
+
+    def test_rerun_is_named(
+        self, run: Any, csr_file: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """One fake time for the CA and the command: a repeat 3 minutes later is named, a new
+        token or a repeat after the token expired is not."""
+        from datetime import datetime, timedelta, timezone
+
+        from acmpca_issue._cli import _issue
+        from acmpca_issue.local import LocalPrivateCA
+
+        now = [datetime(2031, 5, 6, 7, 8, 9, tzinfo=timezone.utc)]
+        monkeypatch.setattr(_issue, "wall_clock", lambda: now[0])
+        pca = LocalPrivateCA(clock=lambda: now[0])
+        ca_arn = str(pca.create_root_ca())
+        with pca.serve() as server:
+
+            def issue(token: str, *more: str) -> Any:
+                return run(
+                    "issue-certificate", "--certificate-authority-arn", ca_arn,
+                    "--csr", str(csr_file), "--signing-algorithm", "SHA256WITHECDSA",
+                    "--validity", "Value=7,Type=DAYS", "--endpoint-url", server.endpoint_url,
+                    "--idempotency-token", token, "--wait", "--no-preflight",
+                    "--query", "CertificateArn", "--output", "text", *more,
+                )  # fmt: skip
+
+            first = issue("deploy-1")
+            assert first.status == 0, first.err
+            assert first.err == ""
+            now[0] += timedelta(minutes=3)
+            again = issue("deploy-1")
+            assert again.out == first.out
+            assert again.err == self.NOTICE
+            other = issue("deploy-2")
+            assert other.out != first.out
+            assert other.err == ""
+            now[0] += timedelta(minutes=6)
+            expired = issue("deploy-1")
+            assert expired.out not in (first.out, other.out)
+            assert expired.err == ""
+
+    def test_a_not_before_in_the_request_claims_nothing(self) -> None:
+        """With a ValidityNotBefore the issue time is unknown: nothing is claimed."""
+        from datetime import datetime, timezone
+        from types import SimpleNamespace
+
+        from acmpca_issue._cli._issue import issued_before
+
+        long_ago = SimpleNamespace(not_before=datetime(2000, 1, 1, tzinfo=timezone.utc))
+        now = datetime(2031, 1, 1, tzinfo=timezone.utc)
+        given = SimpleNamespace(validity_not_before=object())
+        assert not issued_before(long_ago, given, now)  # type: ignore[arg-type]
+        assert issued_before(long_ago, SimpleNamespace(validity_not_before=None), now)  # type: ignore[arg-type]

@@ -165,35 +165,72 @@ def render(
 
 
 def format_text(data: object) -> str:
-    """The AWS CLI's text form, kept simple and PEM-safe.
+    """The AWS CLI's text form, with one change that keeps PEM usable.
 
-    A scalar prints as itself (``None`` as ``None``); a list of scalars as one tab-separated
-    line; a structure as its scalar values in order, on one tab-separated line, or one per
-    line if any holds a newline (so PEM stays PEM); nested values follow on their own lines.
+    As the AWS CLI prints it: a scalar as itself (``None`` as ``None``); a list of scalars as
+    one tab-separated line; a structure as its scalar values in the order of their names, on
+    one tab-separated line, then each nested member on its own lines, led by the member's
+    name in capitals where it holds a scalar list or structure; a list of structures as one
+    line each, with the columns of all their scalar members. The change: the scalars of a
+    structure go one per line if any holds a newline, so PEM stays PEM.
     """
-    lines = _text_lines(data)
-    return "\n".join(lines)
+    return "\n".join(_text_lines(data))
 
 
-def _text_lines(data: object) -> list[str]:
+def _text_lines(
+    data: object, identifier: str | None = None, columns: list[str] | None = None
+) -> list[str]:
     if isinstance(data, Mapping):
-        scalars = [_scalar(v) for v in data.values() if not _nested(v)]
-        lines: list[str] = []
-        if scalars:
-            joiner = "\n" if any("\n" in s for s in scalars) else "\t"
-            lines.append(joiner.join(s.rstrip("\n") for s in scalars))
-        for value in data.values():
-            if _nested(value):
-                lines.extend(_text_lines(value))
-        return lines
+        return _mapping_lines(data, identifier, columns)
     if isinstance(data, list):
-        if all(not _nested(item) for item in data):
-            return ["\t".join(_scalar(item) for item in data)] if data else []
-        lines = []
-        for item in data:
-            lines.extend(_text_lines(item))
-        return lines
+        return _list_lines(data, identifier)
     return [_scalar(data)]
+
+
+def _mapping_lines(
+    data: Mapping[str, object], identifier: str | None, columns: list[str] | None
+) -> list[str]:
+    if columns is None:
+        scalars = [_scalar(v) for _, v in sorted(data.items()) if not _nested(v)]
+        nested = [(k, v) for k, v in sorted(data.items()) if _nested(v)]
+    else:
+        scalars = [_scalar(data.get(key, "")) for key in columns]
+        nested = [(key, data[key]) for key in sorted(set(data) - set(columns))]
+    lines: list[str] = []
+    if scalars:
+        if identifier is not None:
+            scalars.insert(0, identifier.upper())
+        joiner = "\n" if any("\n" in s for s in scalars) else "\t"
+        lines.append(joiner.join(s.rstrip("\n") for s in scalars))
+    for key, value in nested:
+        lines.extend(_text_lines(value, key))
+    return lines
+
+
+def _list_lines(data: list[object], identifier: str | None) -> list[str]:
+    if any(isinstance(item, Mapping) for item in data):
+        columns = sorted(
+            {
+                k
+                for item in data
+                if isinstance(item, Mapping)
+                for k, v in item.items()
+                if not _nested(v)
+            }
+        )
+        return [line for item in data for line in _text_lines(item, identifier, columns)]
+    scalars = [item for item in data if not _nested(item)]
+    lines = _scalar_list(scalars, identifier) if scalars else []
+    for item in data:
+        if _nested(item):
+            lines.extend(_text_lines(item, identifier))
+    return lines
+
+
+def _scalar_list(items: list[object], identifier: str | None) -> list[str]:
+    if identifier is not None:
+        return [f"{identifier.upper()}\t{_scalar(item)}" for item in items]
+    return ["\t".join(_scalar(item) for item in items)]
 
 
 def _nested(value: object) -> bool:

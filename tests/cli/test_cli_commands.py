@@ -458,8 +458,14 @@ class TestOutput:
         assert format_text([]) == ""
         assert format_text({"a": 1, "b": "x"}) == "1\tx"
         assert format_text({"a": "L1\n", "b": "L2\n"}) == "L1\nL2"
-        assert format_text({"a": 1, "n": {"b": 2}, "l": [{"c": 3}, {"d": 4}]}) == "1\n2\n3\n4"
-        assert format_text({"n": {"b": 2}}) == "2"
+        # As the AWS CLI: members in name order, nested ones led by their name in capitals,
+        # a list of structures in the columns of all their scalar members.
+        assert format_text({"a": 1, "n": {"b": 2}, "l": [{"c": 3}, {"d": 4}]}) == (
+            "1\nL\t3\t\nL\t\t4\nN\t2"
+        )
+        assert format_text({"n": {"b": 2}}) == "N\t2"
+        assert format_text([1, [2, 3]]) == "1\n2\t3"
+        assert format_text({"k": [4]}) == "K\t4"
 
     def test_problem_labels(self) -> None:
         """Problem paths become option names; unknown fields keep their path."""
@@ -606,7 +612,9 @@ def test_python_m_in_process(
     finally:
         gc.unfreeze()
     assert info.value.code == 0
-    assert capsys.readouterr().out.startswith("certificate\taws\tus-east-1")
+    account = CERT_ARN.split(":")[4]
+    ca = CERT_ARN.split("/certificate/", maxsplit=1)[0]
+    assert capsys.readouterr().out.startswith(f"{account}\t{ca}\t")
 
 
 def test_main_with_argv_leaves_the_collector_alone(run: Any) -> None:

@@ -60,7 +60,6 @@ CASES: list[tuple[str, list[str], dict[str, str | None]]] = [
     *[
         (f"text-{name}", ["--output", "text", "--query", query], {})
         for name, query in SHAPES.items()
-        if name in ("scalar", "list-of-scalars")
     ],
 ]
 

@@ -21,12 +21,12 @@ import json
 import re
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 import attrs
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from typing_extensions import Self
+from typing_extensions import Self, Unpack
 
 from acmpca_issue._arn import CertificateAuthorityArn, TemplateArn
 from acmpca_issue._clock import now as _clock_now
@@ -84,6 +84,19 @@ _MEMBERS = (
     ("idempotency_token", "IdempotencyToken", False),
 )
 _FIELDS = {name for name, _, _ in _MEMBERS}
+
+
+class RequestChanges(TypedDict, total=False):
+    """The fields :meth:`IssueCertificateRequest.evolve` may change, with what each accepts."""
+
+    certificate_authority_arn: CertificateAuthorityArn | str
+    csr: CsrInput
+    signing_algorithm: SigningAlgorithm | str
+    validity: ValidityInput
+    validity_not_before: ValidityInput | None
+    template_arn: TemplateArn | str | None
+    api_passthrough: PassthroughInput | None
+    idempotency_token: str | None
 
 
 # These converters only widen what callers may pass, for type checkers; the checks and the
@@ -309,7 +322,7 @@ class IssueCertificateRequest:
 
     # Changing one ---------------------------------------------------------------------------
 
-    def evolve(self, **changes: Any) -> Self:
+    def evolve(self, **changes: Unpack[RequestChanges]) -> Self:
         """A copy with ``changes`` applied (field names as keywords), checked again.
 
         Raises:

@@ -132,7 +132,7 @@ class TestBuilding:
         """A CertificateArn in the CA field is refused with a pointer to its CA."""
         certificate = CertificateArn.from_parts(ca_arn, 0x6707)
         with pytest.raises(InvalidRequestError, match="certificate_authority_arn") as error:
-            _request_for(csr, ca_arn).evolve(certificate_authority_arn=certificate)
+            _request_for(csr, ca_arn).evolve(certificate_authority_arn=certificate)  # type: ignore[arg-type]
         assert [p.path for p in error.value.problems] == ["certificate_authority_arn"]
         assert ".certificate_authority_arn" in error.value.problems[0].message
 
@@ -195,7 +195,7 @@ class TestBuilding:
             request.evolve(validity=Validity.days(1), idempotency_token="x" * 37)
         assert [p.path for p in error.value.problems] == ["idempotency_token"]
         with pytest.raises(InvalidRequestError, match="is not a field") as error:
-            request.evolve(validty=Validity.days(1))
+            request.evolve(validty=Validity.days(1))  # type: ignore[call-arg]
         assert [p.path for p in error.value.problems] == ["validty"]
         assert attrs.evolve(request, idempotency_token="t").idempotency_token == "t"
 

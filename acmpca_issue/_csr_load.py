@@ -180,10 +180,19 @@ def _parse_bytes(raw: bytes) -> x509.CertificateSigningRequest:
         return _parse_pem(raw)
     try:
         return x509.load_der_x509_csr(raw)
+    except x509.InvalidVersion as error:  # not a ValueError
+        raise _bad_version(error) from None
     except ValueError:
         pass
     _refuse_double_base64(raw)
     raise InvalidCsrError("not a CSR: neither PEM nor DER (the data is not a certificate request)")
+
+
+def _bad_version(error: x509.InvalidVersion) -> InvalidCsrError:
+    return InvalidCsrError(
+        f"not a valid CSR: its version field is {error.parsed_version}; "
+        "a CSR is version 1 (encoded as 0)"
+    )
 
 
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----\s*(.*?)\s*-----END \1-----", re.DOTALL)
@@ -200,6 +209,8 @@ def _parse_pem(raw: bytes) -> x509.CertificateSigningRequest:
         raise InvalidCsrError(f"not a CSR: the PEM holds {kinds}, not a CERTIFICATE REQUEST")
     try:
         return x509.load_pem_x509_csr(block.group(0))
+    except x509.InvalidVersion as error:  # not a ValueError
+        raise _bad_version(error) from None
     except ValueError as error:
         _refuse_if_csr(_b64decode(block.group(2)) or b"")
         raise InvalidCsrError(f"not a CSR: the PEM block does not hold one ({error})") from None

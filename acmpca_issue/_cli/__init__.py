@@ -21,7 +21,7 @@ import shlex
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from acmpca_issue._cli._args import PROG, build_parser
 from acmpca_issue._cli._output import UsageError
@@ -44,6 +44,20 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
+
+
+class _Scrubbed:
+    """Standard error for a command that prints its own lines there: each write passes through
+    scrub(), as every message does."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(scrub(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _check_endpoint(url: str | None) -> None:
@@ -74,7 +88,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "issue-many":
         from acmpca_issue._cli._bulk import issue_many_command
 
-        return issue_many_command(args, stdout=stdout, stderr=sys.stderr)
+        return issue_many_command(args, stdout=stdout, stderr=cast("TextIO", _Scrubbed(sys.stderr)))
     from acmpca_issue._cli import _commands
 
     commands: dict[str, Callable[..., int]] = {

@@ -397,3 +397,35 @@ class TestRedact:
         assert scrub(f"x {secret.encode().hex()[:MIN_RUN]} y") == "x <not shown> y"
         assert scrub(f"x {secret[:11]} y") == f"x {secret[:11]} y"
         assert quote(secret) == f"<{len(secret)} characters from file://s.txt, not shown>"
+
+
+def test_issue_many_lines_pass_through_the_filter(run: Any, tmp_path: Path, local_ca: Any) -> None:
+    """issue-many prints its rows' problems on stderr itself: they pass through the filter too,
+    so a key in a manifest (or given as one) is not printed."""
+    secret = _named("rsa-pem")
+    manifest = tmp_path / "fleet.jsonl"
+    manifest.write_text(json.dumps({"id": secret.text(), "names": "a.example"}) + "\n")
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(secret.data)
+    for given in (manifest, key_file):
+        result = run(
+            "issue-many", "--certificate-authority-arn", local_ca.ca_arn, "--manifest", str(given),
+            "--out-dir", str(tmp_path / "out"), "--validity", "Value=1,Type=DAYS",
+            "--no-progress", "--endpoint-url", local_ca.endpoint_url,
+        )  # fmt: skip
+        assert result.status != 0
+        assert "bad rows" in result.err
+        assert not _leaks(secret, result.out, result.err)
+
+
+def test_scrubbed_stream_passes_the_rest_through() -> None:
+    """The filtered standard error is the stream itself for everything but write()."""
+    import io
+
+    from acmpca_issue._cli import _Scrubbed
+
+    stream = io.StringIO()
+    scrubbed = _Scrubbed(stream)
+    scrubbed.write("a -----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY----- b\n")
+    assert scrubbed.getvalue() == "a <not shown> b\n"
+    assert not scrubbed.isatty()

@@ -1,15 +1,59 @@
-"""Fixtures shared by every test module: real keys and CSRs, made once per session."""
+"""Fixtures shared by every test module: real keys and CSRs, made once per session.
+
+``pytest --travel-to 2051-03-01`` runs the session with the wall clock moved (time-machine:
+``time.time``, ``datetime.now`` and friends; ``time.monotonic`` keeps running), so CI can show
+that no test depends on today's date.
+"""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
+from datetime import datetime, timezone
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--travel-to DATE``: the wall clock the whole session runs at."""
+    parser.addoption(
+        "--travel-to",
+        metavar="DATE",
+        default=None,
+        help="move the wall clock to DATE (ISO 8601, UTC unless it names a zone) for the "
+        "whole session; it keeps ticking from there",
+    )
+
+
+def _travel_destination(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(f"--travel-to: not an ISO 8601 date or time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Start the time travel asked for by ``--travel-to`` before any test module is imported."""
+    text = config.getoption("--travel-to")
+    if text:
+        import time_machine
+
+        traveller = time_machine.travel(_travel_destination(text), tick=True)
+        traveller.start()
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Say in the header when the clock was moved."""
+    text = config.getoption("--travel-to")
+    if text:
+        return f"wall clock moved to {_travel_destination(text).isoformat()} (--travel-to)"
+    return None
+
 
 CA_ARN = (
     "arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/"

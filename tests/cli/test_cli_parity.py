@@ -12,6 +12,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,13 @@ RICH = (
     "{DirectoryName={CustomAttributes=[{ObjectIdentifier=2.5.4.45,Value=x}]}}]}"
 )
 
+# The END_DATE and ABSOLUTE values are counted from today, so they stay in the future whatever
+# the date (acmpca-issue refuses a validity that has already ended; the AWS CLI does not look).
+_TODAY = datetime.now(timezone.utc)
+END_DATE = (_TODAY + timedelta(days=3650)).strftime("%Y%m%d%H%M%S")
+ENDS = int((_TODAY + timedelta(days=2000)).timestamp())
+STARTS = int((_TODAY + timedelta(days=300)).timestamp())
+
 # Each case: an id and the arguments after "issue-certificate"; {csr}, {pem}, {dir} are filled in.
 CASES: list[tuple[str, list[str]]] = [
     ("shorthand", [*BASE, "--csr", "file://{csr}", "--validity", "Value=365,Type=DAYS"]),
@@ -52,7 +60,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("json", [*BASE, "--csr", "file://{csr}", "--validity", '{"Value": 30, "Type": "DAYS"}']),
     (
         "end-date",
-        [*BASE, "--csr", "fileb://{csr}", "--validity", "Value=20351231235959,Type=END_DATE"],
+        [*BASE, "--csr", "fileb://{csr}", "--validity", f"Value={END_DATE},Type=END_DATE"],
     ),
     ("pem-text", [*BASE, "--csr", "{pem}", "--validity", "Value=1,Type=DAYS"]),
     (
@@ -62,9 +70,9 @@ CASES: list[tuple[str, list[str]]] = [
             "--csr",
             "file://{csr}",
             "--validity",
-            "Value=2000000000,Type=ABSOLUTE",
+            f"Value={ENDS},Type=ABSOLUTE",
             "--validity-not-before",
-            "Value=1900000000,Type=ABSOLUTE",
+            f"Value={STARTS},Type=ABSOLUTE",
         ],
     ),
     (
@@ -122,9 +130,9 @@ CASES: list[tuple[str, list[str]]] = [
             "--csr",
             "file://{csr}",
             "--validity",
-            '{"Value": 2000000000, "Type": "ABSOLUTE"}',
+            f'{{"Value": {ENDS}, "Type": "ABSOLUTE"}}',
             "--validity-not-before",
-            '{"Type": "ABSOLUTE", "Value": 1900000000}',
+            f'{{"Type": "ABSOLUTE", "Value": {STARTS}}}',
         ],
     ),
     (
@@ -219,8 +227,8 @@ def parity_dir(tmp_path_factory: pytest.TempPathFactory, csr_pem: bytes) -> Path
     (directory / "org.txt").write_text("Org from a file")
     passthrough = {
         **request,
-        "Validity": {"Value": 2000000000, "Type": "ABSOLUTE"},
-        "ValidityNotBefore": {"Value": 1900000000, "Type": "ABSOLUTE"},
+        "Validity": {"Value": ENDS, "Type": "ABSOLUTE"},
+        "ValidityNotBefore": {"Value": STARTS, "Type": "ABSOLUTE"},
         "TemplateArn": TEMPLATE,
         "ApiPassthrough": {
             "Subject": {"CommonName": "x"},
@@ -302,7 +310,7 @@ def test_the_forms_were_read(aws_bodies: dict[str, dict[str, Any]]) -> None:
     }
     override = aws_bodies["input-json-passthrough-override"]
     assert override["ApiPassthrough"] == {"Subject": {"CommonName": "y"}}
-    assert override["ValidityNotBefore"] == {"Value": 1900000000, "Type": "ABSOLUTE"}
+    assert override["ValidityNotBefore"] == {"Value": STARTS, "Type": "ABSOLUTE"}
     assert aws_bodies["skeleton-filled"]["Validity"] == INPUT_SKELETON["Validity"]
 
 

@@ -10,6 +10,7 @@ import contextlib
 import socket
 import struct
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -57,8 +58,17 @@ def shared_clock() -> FakeClock:
 
 
 @pytest.fixture
-def pca_and_root(shared_clock: FakeClock) -> tuple[LocalPrivateCA, CertificateAuthorityArn]:
-    pca = LocalPrivateCA(clock=lambda: EPOCH + timedelta(seconds=shared_clock.now))
+def wall_clock(shared_clock: FakeClock) -> Callable[[], datetime]:
+    """``shared_clock`` as a wall clock from EPOCH: for the local CA's ``clock`` and the
+    Issuer's ``now``."""
+    return lambda: EPOCH + timedelta(seconds=shared_clock.now)
+
+
+@pytest.fixture
+def pca_and_root(
+    wall_clock: Callable[[], datetime],
+) -> tuple[LocalPrivateCA, CertificateAuthorityArn]:
+    pca = LocalPrivateCA(clock=wall_clock)
     return pca, pca.create_root_ca(common_name="Issuer Test Root")
 
 
@@ -143,15 +153,18 @@ def test_issue_over_http(bundle: Any) -> None:
 
 
 class TestFaults:
-    def test_throttling_burst(self, shared_clock: FakeClock, bundle: Any) -> None:
+    def test_throttling_burst(
+        self, shared_clock: FakeClock, wall_clock: Callable[[], datetime], bundle: Any
+    ) -> None:
         """At 2 issues per second, a burst of 6 is throttled, retried, and issued 6 times."""
-        pca_throttled = LocalPrivateCA(
-            clock=lambda: EPOCH + timedelta(seconds=shared_clock.now),
-            rate_limits={"IssueCertificate": 2.0},
-        )
+        pca_throttled = LocalPrivateCA(clock=wall_clock, rate_limits={"IssueCertificate": 2.0})
         root = pca_throttled.create_root_ca()
         issuer = Issuer(
-            pca_throttled.client(), sleep=shared_clock.sleep, clock=shared_clock, preflight=False
+            pca_throttled.client(),
+            sleep=shared_clock.sleep,
+            clock=shared_clock,
+            now=wall_clock,
+            preflight=False,
         )
         before = issued_count(pca_throttled, root)
         arns = {
@@ -168,15 +181,17 @@ class TestFaults:
         assert shared_clock.sleeps  # some calls were throttled and waited
 
     def test_in_progress_outlasting_the_deadline(
-        self, shared_clock: FakeClock, bundle: Any
+        self, shared_clock: FakeClock, wall_clock: Callable[[], datetime], bundle: Any
     ) -> None:
         """issue_delay 100 s, wait_timeout 3 s: timeout with the ARN, then resume."""
-        pca = LocalPrivateCA(
-            clock=lambda: EPOCH + timedelta(seconds=shared_clock.now), issue_delay=100.0
-        )
+        pca = LocalPrivateCA(clock=wall_clock, issue_delay=100.0)
         root = pca.create_root_ca()
         issuer = Issuer(
-            pca.client(), sleep=shared_clock.sleep, clock=shared_clock, wait_timeout=3.0
+            pca.client(),
+            sleep=shared_clock.sleep,
+            clock=shared_clock,
+            now=wall_clock,
+            wait_timeout=3.0,
         )
         before = issued_count(pca, root)
         with pytest.raises(IssuanceTimeoutError) as caught:
@@ -189,7 +204,10 @@ class TestFaults:
         assert issued_count(pca, root) == before + 1
 
     def test_request_failed(
-        self, pca_and_root: tuple[LocalPrivateCA, CertificateAuthorityArn], bundle: Any
+        self,
+        pca_and_root: tuple[LocalPrivateCA, CertificateAuthorityArn],
+        wall_clock: Callable[[], datetime],
+        bundle: Any,
     ) -> None:
         """A failed issuance is final, and its ARN is reported."""
         pca, root = pca_and_root
@@ -200,7 +218,7 @@ class TestFaults:
             "before-call.acm-pca.IssueCertificate", lambda **_: sent.append("issue")
         )
         with pytest.raises(RequestFailedError) as caught:
-            Issuer(client).issue_certificate(
+            Issuer(client, now=wall_clock).issue_certificate(
                 certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
             )
         arn = caught.value.certificate_arn
@@ -209,12 +227,15 @@ class TestFaults:
         assert sent == ["issue"]  # a failed issuance is not sent again
 
     def test_ca_disabled_between_preflight_and_issue(
-        self, pca_and_root: tuple[LocalPrivateCA, CertificateAuthorityArn], bundle: Any
+        self,
+        pca_and_root: tuple[LocalPrivateCA, CertificateAuthorityArn],
+        wall_clock: Callable[[], datetime],
+        bundle: Any,
     ) -> None:
         """The preflight saw ACTIVE (cached); the CA is then disabled: nothing is issued."""
         pca, root = pca_and_root
         client = pca.client()
-        issuer = Issuer(client)
+        issuer = Issuer(client, now=wall_clock)
         assert issuer.describe(root).status == "ACTIVE"
         client.update_certificate_authority(CertificateAuthorityArn=str(root), Status="DISABLED")
         before = issued_count(pca, root)

@@ -28,6 +28,7 @@ from acmpca_issue import (
     TemplateArn,
     Validity,
 )
+from acmpca_issue._clock import using as using_clock
 from acmpca_issue._issued import IssuedCertificate
 from acmpca_issue._preflight import CaInfo, check_request
 from acmpca_issue._token import derive_idempotency_token
@@ -52,8 +53,13 @@ print(derive_idempotency_token(request.to_api()))
 """
 
 
+#: When full_request is built: its fixed validity dates are judged against this, not today.
+_BUILT_AT = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+
+
 def full_request(csr_pem: bytes) -> IssueCertificateRequest:
-    """A request using every member, passthrough lists and key usage included."""
+    """A request using every member, passthrough lists and key usage included, made at
+    ``_BUILT_AT`` in any process and on any date."""
     passthrough = ApiPassthrough(
         extensions=Extensions(
             key_usage=KeyUsage(digital_signature=True, key_encipherment=False),
@@ -68,15 +74,16 @@ def full_request(csr_pem: bytes) -> IssueCertificateRequest:
         ),
         subject=Subject(common_name="x", organization="Org", country="US"),
     )
-    return IssueCertificateRequest(
-        certificate_authority_arn=CA_ARN,
-        csr=csr_pem,
-        signing_algorithm="SHA256WITHECDSA",
-        validity=Validity.end_date(datetime(2030, 1, 1, tzinfo=timezone.utc)),
-        validity_not_before=Validity.absolute(1_850_000_000),
-        template_arn=TemplateArn.of("BlankEndEntityCertificate_APIPassthrough"),
-        api_passthrough=passthrough,
-    )
+    with using_clock(lambda: _BUILT_AT):
+        return IssueCertificateRequest(
+            certificate_authority_arn=CA_ARN,
+            csr=csr_pem,
+            signing_algorithm="SHA256WITHECDSA",
+            validity=Validity.end_date(datetime(2030, 1, 1, tzinfo=timezone.utc)),
+            validity_not_before=Validity.absolute(1_850_000_000),
+            template_arn=TemplateArn.of("BlankEndEntityCertificate_APIPassthrough"),
+            api_passthrough=passthrough,
+        )
 
 
 class TestTokenAcrossProcesses:
@@ -308,7 +315,10 @@ def _ca(key_algorithm: str, **changes: Any) -> CaInfo:
     return CaInfo(**fields)
 
 
-def _request(csr: x509.CertificateSigningRequest, **changes: Any) -> IssueCertificateRequest:
+def _request(
+    csr: x509.CertificateSigningRequest, *, now: datetime | None = None, **changes: Any
+) -> IssueCertificateRequest:
+    """A request, judged at ``now`` (the real clock if None), as check_request is given."""
     fields: dict[str, Any] = {
         "certificate_authority_arn": CA_ARN,
         "csr": csr,
@@ -316,7 +326,10 @@ def _request(csr: x509.CertificateSigningRequest, **changes: Any) -> IssueCertif
         "validity": Validity.days(30),
     }
     fields.update(changes)
-    return IssueCertificateRequest(**fields)
+    if now is None:
+        return IssueCertificateRequest(**fields)
+    with using_clock(lambda: now):
+        return IssueCertificateRequest(**fields)
 
 
 _FAMILIES = {
@@ -378,10 +391,10 @@ def test_not_after_equal_to_the_cas_is_allowed(csr: x509.CertificateSigningReque
     end = datetime(2030, 1, 1, tzinfo=timezone.utc)
     now = end - timedelta(days=100)
     ca = _ca("EC_prime256v1", not_after=end)
-    check_request(_request(csr, validity=Validity.end_date(end)), ca, now=now)
+    check_request(_request(csr, now=now, validity=Validity.end_date(end)), ca, now=now)
     later = Validity.end_date(end + timedelta(seconds=1))
     with pytest.raises(InvalidRequestError, match="after the CA's own NotAfter"):
-        check_request(_request(csr, validity=later), ca, now=now)
+        check_request(_request(csr, now=now, validity=later), ca, now=now)
 
 
 def test_short_lived_limit_counts_every_validity_type(
@@ -396,14 +409,14 @@ def test_short_lived_limit_counts_every_validity_type(
         Validity.end_date(week),
         Validity.absolute(int(week.timestamp())),
     ):
-        check_request(_request(csr, validity=validity), ca, now=now)
+        check_request(_request(csr, now=now, validity=validity), ca, now=now)
     for validity in (
         Validity.end_date(week + timedelta(seconds=1)),
         Validity.months(1),
         Validity.years(1),
     ):
         with pytest.raises(InvalidRequestError, match="at most 7 days"):
-            check_request(_request(csr, validity=validity), ca, now=now)
+            check_request(_request(csr, now=now, validity=validity), ca, now=now)
 
 
 def test_every_problem_is_reported_at_once(csr: x509.CertificateSigningRequest) -> None:

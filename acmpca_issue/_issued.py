@@ -382,7 +382,7 @@ class IssuedCertificate:
                     f"NotBefore is {show_time(self.not_before)}, "
                     f"requested {show_time(expected_start)}"
                 )
-            issued_at = now.astimezone(timezone.utc) if now else datetime.now(timezone.utc)
+            issued_at = now.astimezone(timezone.utc) if now else clock.now()
         expected_end = request.validity.not_after(issued_at)
         exact = request.validity.type.value in ("END_DATE", "ABSOLUTE")
         slack = timedelta(seconds=1) if exact else _SLACK

@@ -201,7 +201,7 @@ class Validity:
             raise InvalidRequestError(f"must be a positive duration, got {td}", path="value")
         if td % timedelta(days=1) == timedelta(0):
             return cls(td.days, ValidityType.DAYS)
-        start = datetime.now(timezone.utc) if now is None else _aware_utc(now, "now")
+        start = _clock.now() if now is None else _aware_utc(now, "now")
         try:
             end = start + td
         except OverflowError:

@@ -2,20 +2,25 @@
 
 ``pytest --travel-to 2051-03-01`` runs the session with the wall clock moved (time-machine:
 ``time.time``, ``datetime.now`` and friends; ``time.monotonic`` keeps running), so CI can show
-that no test depends on today's date.
+that no test depends on today's date. Python child processes move with it (tests/travel); other
+programs (openssl, node) keep the real clock.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--travel-to DATE``: the wall clock the whole session runs at."""
@@ -42,7 +47,13 @@ def pytest_configure(config: pytest.Config) -> None:
     if text:
         import time_machine
 
-        traveller = time_machine.travel(_travel_destination(text), tick=True)
+        destination = _travel_destination(text)
+        os.environ["ACMPCA_ISSUE_TRAVEL"] = f"{destination.timestamp()}:{time.time()}"
+        children = str(Path(__file__).parent / "travel")
+        os.environ["PYTHONPATH"] = os.pathsep.join(
+            [children, *filter(None, [os.environ.get("PYTHONPATH")])]
+        )
+        traveller = time_machine.travel(destination, tick=True)
         traveller.start()
         config.add_cleanup(traveller.stop)
 

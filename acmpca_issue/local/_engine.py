@@ -28,6 +28,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 
 from acmpca_issue._arn import CertificateArn, CertificateAuthorityArn
+from acmpca_issue._clock import system_now
 from acmpca_issue._enums import KeyAlgorithm, SigningAlgorithm
 from acmpca_issue._passthrough import Subject
 from acmpca_issue.exceptions import InvalidRequestError
@@ -77,10 +78,6 @@ TOKEN_PRUNE_SIZE = 10_000
 
 _NOT_ISSUING = "The certificate authority is not in a valid state for issuing certificates."
 _STATUSES_SETTABLE = ("ACTIVE", "DISABLED")
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def _fail(code: str, message: str) -> LocalServiceError:
@@ -139,7 +136,7 @@ class Engine:
             raise TypeError(f"issue_delay must be a number of seconds, got {issue_delay!r}")
         if not issue_delay >= 0:
             raise ValueError(f"issue_delay must be >= 0 seconds, got {issue_delay!r}")
-        self._clock = clock or _utc_now
+        self._clock = clock or system_now
         self._issue_delay = timedelta(seconds=issue_delay)
         self._limiter = RateLimiter(rate_limits)
         self.account_id = account_id

@@ -195,12 +195,27 @@ class IssueFields(TypedDict, total=False):
 # Errors after issuing ---------------------------------------------------------------------------
 
 
+def add_note(error: BaseException, text: str) -> None:
+    """Add ``text`` to the exception's ``__notes__`` (PEP 678), on Python 3.10 as well.
+
+    Python 3.11+ has ``BaseException.add_note`` and prints the notes under the traceback; on
+    3.10 the list is set by hand, where tools that read notes (pytest, IDEs) still find it.
+    """
+    add = getattr(error, "add_note", None)
+    if add is not None:
+        add(text)
+        return
+    notes = getattr(error, "__notes__", None)
+    if not isinstance(notes, list):
+        notes = []
+        error.__notes__ = notes  # type: ignore[attr-defined]  # only declared from 3.11 on
+    notes.append(text)
+
+
 def _with_arn(error: _E, arn: CertificateArn) -> _E:
     """Attach the certificate ARN to an error raised after the certificate was issued."""
     error.certificate_arn = arn
-    add_note = getattr(error, "add_note", None)
-    if add_note is not None:  # pragma: no branch - Python 3.11+
-        add_note(f"certificate ARN: {arn} (resume with Issuer.get_certificate)")
+    add_note(error, f"certificate ARN: {arn} (resume with Issuer.get_certificate)")
     return error
 
 
@@ -222,9 +237,7 @@ def _keep_arn(error: BaseException, arn: CertificateArn) -> None:
     )
     # Every exception has a __dict__ (BaseException provides one), so this cannot fail.
     error.certificate_arn = arn  # type: ignore[attr-defined]
-    add_note = getattr(error, "add_note", None)
-    if add_note is not None:  # pragma: no branch - Python 3.11+
-        add_note(f"certificate ARN: {arn} (resume with Issuer.get_certificate)")
+    add_note(error, f"certificate ARN: {arn} (resume with Issuer.get_certificate)")
 
 
 def _note_token(error: BaseException, token: str, why: str) -> None:
@@ -237,9 +250,7 @@ def _note_token(error: BaseException, token: str, why: str) -> None:
     if not isinstance(error, AcmPcaIssueError):
         # Every exception has a __dict__, so a CancelledError or KeyboardInterrupt carries it.
         error.idempotency_token = token  # type: ignore[attr-defined]
-    add_note = getattr(error, "add_note", None)
-    if add_note is not None:  # pragma: no branch - Python 3.11+
-        add_note(text)
+    add_note(error, text)
 
 
 def client_region(client: object) -> str | None:

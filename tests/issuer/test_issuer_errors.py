@@ -163,3 +163,22 @@ def test_importing_the_issuer_does_not_import_botocore() -> None:
         "assert 'botocore' not in sys.modules, 'botocore imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+class _NoAddNote(Exception):
+    """An exception without ``add_note``, as every exception is on Python 3.10."""
+
+    add_note = None
+    __notes__: list[str]
+
+
+@pytest.mark.parametrize("existing", [None, ["first"]])
+def test_notes_without_add_note(existing: list[str] | None) -> None:
+    """Where exceptions have no add_note (Python 3.10), the note still lands in __notes__."""
+    from acmpca_issue._issuer_core import add_note
+
+    error = _NoAddNote()
+    if existing is not None:
+        error.__notes__ = list(existing)
+    add_note(error, "certificate ARN: x")
+    assert error.__notes__ == [*(existing or []), "certificate ARN: x"]

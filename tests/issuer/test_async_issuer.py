@@ -12,9 +12,9 @@ import logging
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -59,9 +59,14 @@ class AsyncFakeClock(FakeClock):
         await asyncio.sleep(0)
 
 
+def wall(clock: FakeClock) -> Callable[[], datetime]:
+    """``clock`` as a wall clock, seconds after EPOCH: the local CA's and the Issuer's time."""
+    return lambda: EPOCH + timedelta(seconds=clock.now)
+
+
 def faked(clock: FakeClock, **options: Any) -> LocalPrivateCA:
     """A local CA whose time is ``clock``'s, seconds after EPOCH."""
-    return LocalPrivateCA(clock=lambda: EPOCH + timedelta(seconds=clock.now), **options)
+    return LocalPrivateCA(clock=wall(clock), **options)
 
 
 @asynccontextmanager
@@ -214,7 +219,7 @@ class TestFaults:
 
         async def main() -> set[CertificateArn]:
             async with in_process(
-                pca, sleep=clock.async_sleep, clock=clock, preflight=False
+                pca, sleep=clock.async_sleep, clock=clock, now=wall(clock), preflight=False
             ) as issuer:
                 issued = [
                     await issuer.issue_certificate(
@@ -240,7 +245,7 @@ class TestFaults:
 
         async def main() -> None:
             async with in_process(
-                pca, sleep=clock.async_sleep, clock=clock, wait_timeout=3.0
+                pca, sleep=clock.async_sleep, clock=clock, now=wall(clock), wait_timeout=3.0
             ) as issuer:
                 with pytest.raises(IssuanceTimeoutError) as caught:
                     await issuer.issue_certificate(
@@ -417,7 +422,7 @@ class TestCancellation:
 
         async def main() -> CertificateArn:
             async with pca.async_client() as client:
-                waiting = AsyncIssuer(client, sleep=sleep, clock=clock)
+                waiting = AsyncIssuer(client, sleep=sleep, clock=clock, now=wall(clock))
                 task = asyncio.create_task(
                     waiting.issue_certificate(
                         certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
@@ -429,7 +434,9 @@ class TestCancellation:
                     await task
                 arn: CertificateArn = caught.value.certificate_arn  # type: ignore[attr-defined]
                 clock.now += 100
-                resumed = await AsyncIssuer(client, clock=clock).get_certificate(arn)
+                resumed = await AsyncIssuer(client, clock=clock, now=wall(clock)).get_certificate(
+                    arn
+                )
                 assert resumed.arn == arn
                 return arn
 

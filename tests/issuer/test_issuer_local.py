@@ -37,6 +37,7 @@ from acmpca_issue.exceptions import (
 )
 from acmpca_issue.local import LocalPrivateCA
 from tests.issuer.issuer_support import FakeClock
+from tests.keytypes import key_params
 
 EPOCH = datetime(2026, 11, 27, 12, 0, tzinfo=timezone.utc)
 
@@ -109,7 +110,9 @@ def test_same_request_twice_is_issued_once(bundle: Any) -> None:
 
 @pytest.mark.parametrize(
     ("key_algorithm", "signing"),
-    [("RSA_2048", "SHA256WITHRSA_PSS"), ("ML_DSA_44", "ML_DSA_44"), ("EC_secp384r1", None)],
+    key_params(
+        [("RSA_2048", "SHA256WITHRSA_PSS"), ("ML_DSA_44", "ML_DSA_44"), ("EC_secp384r1", None)]
+    ),
 )
 def test_other_ca_key_types(bundle: Any, key_algorithm: str, signing: str | None) -> None:
     """RSA-PSS and ML-DSA CAs issue and verify too; None takes the CA's algorithm."""
@@ -527,3 +530,26 @@ def test_many_threads_share_one_issuer(bundle: Any) -> None:
     assert len(set(results)) == 8
     assert issued_count(pca, root) == before + 8
     assert describes == ["describe"]
+
+
+def test_dates_across_2050(bundle: Any) -> None:
+    """A 10-year root made in 2045 ends in 2055 (GeneralizedTime); a certificate ending after 2050
+    issues and verifies, and a 12-digit END_DATE keeps meaning 19YY/20YY as UTCTime does."""
+    made = datetime(2045, 6, 1, 12, tzinfo=timezone.utc)
+    pca = LocalPrivateCA(clock=lambda: made)
+    root = pca.create_root_ca()
+    issuer = Issuer(pca.client(), now=lambda: made)
+    assert issuer.describe(root).not_after == made.replace(year=2055)
+    end = datetime(2052, 2, 29, 23, 59, 59, tzinfo=timezone.utc)
+    issued = issuer.issue_certificate(
+        certificate_authority_arn=root, csr=bundle.csr, validity=Validity.end_date(end)
+    )
+    assert issued.not_after == end
+    assert issued.chain[-1].not_valid_after_utc == made.replace(year=2055)
+    assert Validity(491231235959, "END_DATE").not_after(made).year == 2049
+    with pytest.raises(InvalidRequestError, match="1950-12-31T23:59:59"):
+        issuer.issue_certificate(
+            certificate_authority_arn=root,
+            csr=bundle.csr,
+            validity=Validity(501231235959, "END_DATE"),
+        )

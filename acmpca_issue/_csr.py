@@ -215,6 +215,17 @@ def _subject_from(
         attributes.extend(given)
         for attribute in given.get_attributes_for_oid(NameOID.COMMON_NAME):
             problems.check("", _check_common_name, str(attribute.value), "subject")
+        for attribute in given:
+            # Newer cryptography refuses such a value when signing; 42 encodes it as it is.
+            as_printable = getattr(getattr(attribute, "_type", None), "name", None)
+            if as_printable == "PrintableString" and breaks_printable_string(
+                attribute.oid, str(attribute.value)
+            ):
+                problems.add(
+                    "subject",
+                    f"cannot be encoded: {attribute.rfc4514_attribute_name}="
+                    f"{attribute.value!r} is not a PrintableString",
+                )
     elif isinstance(given, Mapping):
         for key, value in given.items():
             oid = _SUBJECT_OIDS.get(str(key).lower())
@@ -298,6 +309,12 @@ def _name_attribute(oid: x509.ObjectIdentifier, value: str, path: str) -> x509.N
     if breaks_printable_string(oid, value):
         raise InvalidRequestError(
             f"{value!r} is not a PrintableString: use letters, digits, space and '()+,-./:=?",
+            path=path,
+        )
+    if oid == NameOID.COUNTRY_NAME and len(value) != 2:
+        # Checked here so every cryptography release gives this message (42 raised its own).
+        raise InvalidRequestError(
+            f"{value!r} is not a country code: it must be 2 characters (ISO 3166), such as 'US'",
             path=path,
         )
     if oid == NameOID.DOMAIN_COMPONENT and not value.isascii():

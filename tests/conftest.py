@@ -21,6 +21,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from acmpca_issue.exceptions import InvalidRequestError, ServiceError
+from tests.keytypes import MLDSA_REFUSED
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     """``--travel-to DATE``: the wall clock the whole session runs at."""
@@ -43,6 +46,11 @@ def _travel_destination(text: str) -> datetime:
 
 def pytest_configure(config: pytest.Config) -> None:
     """Start the time travel asked for by ``--travel-to`` before any test module is imported."""
+    config.addinivalue_line(
+        "markers",
+        "mldsa: needs ML-DSA keys; with a cryptography that has none, the test must fail with "
+        "the library's own refusal (InvalidRequestError or the local CA's InvalidArgsException)",
+    )
     text = config.getoption("--travel-to")
     if text:
         import time_machine
@@ -56,6 +64,25 @@ def pytest_configure(config: pytest.Config) -> None:
         traveller = time_machine.travel(destination, tick=True)
         traveller.start()
         config.add_cleanup(traveller.stop)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Without ML-DSA in cryptography, an ``mldsa`` test is expected to hit the library's clear
+    refusal: any other outcome, passing included, fails the run."""
+    if MLDSA_REFUSED is None:
+        return
+    from botocore.exceptions import ClientError
+
+    from acmpca_issue.local._protocol import LocalServiceError
+
+    refusal = pytest.mark.xfail(
+        raises=(InvalidRequestError, ServiceError, LocalServiceError, ClientError),
+        strict=True,
+        reason=f"refused as it should be: {MLDSA_REFUSED}",
+    )
+    for item in items:
+        if item.get_closest_marker("mldsa"):
+            item.add_marker(refusal)
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

@@ -84,6 +84,7 @@ def test_openssl_verifies_empty_subject_csr() -> None:
     assert "X509v3 Subject Alternative Name: critical" in shown.stdout.decode()
 
 
+@pytest.mark.mldsa
 @pytest.mark.parametrize("algorithm", MLDSA_KEY_TYPES)
 def test_mldsa_csr_verifies(algorithm: KeyAlgorithm) -> None:
     """ML-DSA CSRs verify with cryptography's ``is_signature_valid``.

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from types import ModuleType, SimpleNamespace
 
+import cryptography
 import pytest
 from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, mldsa, rsa
+from cryptography.hazmat.primitives.asymmetric import dsa, ec, ed448, ed25519, rsa
+from packaging.version import Version
 
 from acmpca_issue import _keys
 from acmpca_issue._enums import KeyAlgorithm
@@ -21,6 +23,7 @@ from acmpca_issue._keys import (
     mldsa_unsupported_reason,
 )
 from acmpca_issue.exceptions import InvalidRequestError
+from tests.keytypes import key_params
 
 FAST = [a for a in KeyAlgorithm if a not in (KeyAlgorithm.SM2, KeyAlgorithm.RSA_4096)]
 
@@ -36,7 +39,7 @@ def fresh_detection() -> Iterator[None]:
 class TestGenerate:
     """generate_private_key makes every key type Private CA signs."""
 
-    @pytest.mark.parametrize("algorithm", FAST)
+    @pytest.mark.parametrize("algorithm", key_params(FAST))
     def test_each_algorithm(self, algorithm: KeyAlgorithm) -> None:
         """The key made is of the requested type (read back by key_algorithm_of)."""
         key = generate_private_key(algorithm)
@@ -77,9 +80,16 @@ class TestMlDsaDetection:
     """The ML-DSA capability check is a real detection, and its failure is reported clearly."""
 
     @pytest.mark.usefixtures("fresh_detection")
-    def test_installed_cryptography_supports_mldsa(self) -> None:
-        """The installed cryptography can sign ML-DSA CSRs, so there is no reason to refuse."""
-        assert mldsa_unsupported_reason() is None
+    def test_detection_matches_the_installed_cryptography(self) -> None:
+        """From cryptography 50.0 on ML-DSA CSRs can be signed, so there is no reason to refuse;
+        an older release (the lowest one supported is 42.0) is refused naming 50.0."""
+        reason = mldsa_unsupported_reason()
+        if Version(cryptography.__version__) >= Version(MLDSA_MIN_CRYPTOGRAPHY):
+            assert reason is None
+        else:
+            assert reason is not None
+            assert f"need cryptography >= {MLDSA_MIN_CRYPTOGRAPHY}" in reason
+            assert cryptography.__version__ in reason
 
     @pytest.mark.usefixtures("fresh_detection")
     def test_missing_module(self, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -135,8 +145,8 @@ class TestMlDsaDetection:
             return real()
 
         monkeypatch.setattr(_keys, "_import_mldsa", counting)
-        assert mldsa_unsupported_reason() is None
-        assert mldsa_unsupported_reason() is None
+        first = mldsa_unsupported_reason()
+        assert mldsa_unsupported_reason() is first
         assert len(calls) == 1
 
 
@@ -160,9 +170,10 @@ class TestKeyAlgorithmOf:
         """Ed25519, Ed448, other curves, other RSA sizes, DSA and non-keys give None."""
         assert key_algorithm_of(make()) is None
 
+    @pytest.mark.mldsa
     def test_mldsa_public_keys(self) -> None:
         """ML-DSA public keys are named by their parameter set."""
-        key = mldsa.MLDSA87PrivateKey.generate()
+        key = generate_private_key(KeyAlgorithm.ML_DSA_87)
         assert key_algorithm_of(key.public_key()) is KeyAlgorithm.ML_DSA_87
 
 
@@ -187,6 +198,7 @@ class TestHashFor:
     @pytest.mark.parametrize(
         "algorithm", [KeyAlgorithm.ML_DSA_44, KeyAlgorithm.ML_DSA_65, KeyAlgorithm.ML_DSA_87]
     )
+    @pytest.mark.mldsa
     def test_mldsa_has_no_hash(self, algorithm: KeyAlgorithm) -> None:
         """ML-DSA signs without a separate hash, and such a CSR verifies."""
         assert hash_for(algorithm) is None

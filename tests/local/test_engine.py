@@ -13,6 +13,7 @@ from acmpca_issue import _keys
 from acmpca_issue.local import LocalPrivateCA
 from acmpca_issue.local._engine import Engine
 from acmpca_issue.local._protocol import LocalServiceError
+from tests.keytypes import key_params
 from tests.local._support import START, FakeClock, issue, issue_params, make_csr, new_pca, template
 
 ROOT_SUBJECT = {"CommonName": "Root", "Organization": "Example", "Country": "DE"}
@@ -136,7 +137,9 @@ class TestCreate:
 
     @pytest.mark.parametrize(
         ("key", "algorithm", "csr_padding"),
-        [("RSA_2048", "SHA384WITHRSA_PSS", padding.PSS), ("ML_DSA_44", "ML_DSA_44", type(None))],
+        key_params(
+            [("RSA_2048", "SHA384WITHRSA_PSS", padding.PSS), ("ML_DSA_44", "ML_DSA_44", type(None))]
+        ),
     )
     def test_csr_signed_with_ca_algorithm(
         self, engine_clock: tuple[Engine, FakeClock], key: str, algorithm: str, csr_padding: type

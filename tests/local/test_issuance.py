@@ -234,6 +234,7 @@ class TestSigning:
         assert key.key_size == 4096
         cert.verify_directly_issued_by(ca_cert)
 
+    @pytest.mark.mldsa
     @pytest.mark.parametrize("level", ["44", "65", "87"])
     def test_ml_dsa(self, level: str) -> None:
         """An ML-DSA CA signs with its parameter set (the OID names it)."""

@@ -106,6 +106,7 @@ def test_file_modes(tmp_path: Path) -> None:
         assert b"PRIVATE KEY" not in (state / name).read_bytes()
 
 
+@pytest.mark.mldsa
 def test_pending_ca_survives(tmp_path: Path) -> None:
     """A CA still waiting for its certificate is kept, and can finish after a restart."""
     state = tmp_path / "state"

@@ -29,7 +29,8 @@ OTHER_CA = CA.replace("11111111", "99999999")
 _HOLD = """
 import sys, time
 from acmpca_issue.bulk import Journal
-Journal(sys.argv[1]).open(sys.argv[2])
+journal = Journal(sys.argv[1])  # kept: a dropped Journal may be collected, its lock with it
+journal.open(sys.argv[2])
 print("open", flush=True)
 time.sleep(60)
 """

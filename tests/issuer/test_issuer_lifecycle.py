@@ -192,7 +192,7 @@ def test_revoke_an_issued_certificate_an_arn_or_a_certificate(
 def test_revoking_twice_is_already_revoked(pca: LocalPrivateCA, bundle: Any) -> None:
     """The second revocation: AlreadyRevokedError (a RequestAlreadyProcessedError), hinted."""
     root = revocable(pca)
-    issuer = Issuer(pca.client())
+    issuer = Issuer(pca.client(), now=pca.engine.now)
     issued = issuer.issue_certificate(
         certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
     )
@@ -210,7 +210,7 @@ def test_a_ca_without_crl_or_ocsp_is_refused_before_sending(
     """No revocation configured: RevocationNotConfiguredError, no RevokeCertificate sent."""
     root = pca.create_root_ca()
     client = pca.client()
-    issuer = Issuer(client)
+    issuer = Issuer(client, now=pca.engine.now)
     issued = issuer.issue_certificate(
         certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
     )
@@ -221,7 +221,7 @@ def test_a_ca_without_crl_or_ocsp_is_refused_before_sending(
     assert "RevokeCertificate" not in sent
     assert revoked_reason(pca, root, issued.serial) is None
     # preflight=False records it anyway, as the service does.
-    Issuer(client, preflight=False).revoke(issued, reason="SUPERSEDED")
+    Issuer(client, preflight=False, now=pca.engine.now).revoke(issued, reason="SUPERSEDED")
     assert revoked_reason(pca, root, issued.serial) == "SUPERSEDED"
 
 
@@ -233,7 +233,7 @@ def test_a_crl_counts_as_revocation_configured(pca: LocalPrivateCA, bundle: Any)
             "CrlConfiguration": {"Enabled": True, "ExpirationInDays": 7, "S3BucketName": "crl"}
         },
     )
-    issuer = Issuer(pca.client())
+    issuer = Issuer(pca.client(), now=pca.engine.now)
     issued = issuer.issue_certificate(
         certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
     )
@@ -246,14 +246,14 @@ def test_the_wrong_ca(pca: LocalPrivateCA, bundle: Any) -> None:
     """Another CA's serial: NotIssuedByCaError after the preflight, else ResourceNotFound."""
     root = revocable(pca)
     other = revocable(pca, common_name="Other Root")
-    issuer = Issuer(pca.client())
+    issuer = Issuer(pca.client(), now=pca.engine.now)
     issued = issuer.issue_certificate(
         certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
     )
     with pytest.raises(NotIssuedByCaError, match="the CA that issued it"):
         issuer.revoke(issued.certificate, reason="SUPERSEDED", certificate_authority_arn=other)
     with pytest.raises(ResourceNotFoundError) as caught:
-        Issuer(pca.client(), preflight=False).revoke(
+        Issuer(pca.client(), preflight=False, now=pca.engine.now).revoke(
             issued.certificate, reason="SUPERSEDED", certificate_authority_arn=other
         )
     assert type(caught.value) is ResourceNotFoundError
@@ -276,7 +276,7 @@ def test_bad_revoke_arguments_are_named(
 ) -> None:
     """An x509 certificate without its CA, a wrong type, an unknown reason: typed, named."""
     root = revocable(pca)
-    issuer = Issuer(pca.client())
+    issuer = Issuer(pca.client(), now=pca.engine.now)
     issued = issuer.issue_certificate(
         certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
     )
@@ -463,7 +463,7 @@ def test_remaining_and_renewal_due_read_the_time_given(
 @pytest.mark.parametrize("at", [0, 1.5, -0.1, True, "2/3"])
 def test_renewal_due_takes_a_fraction(bundle: Any, pca: LocalPrivateCA, at: Any) -> None:
     root = pca.create_root_ca()
-    issued = Issuer(pca.client()).issue_certificate(
+    issued = Issuer(pca.client(), now=pca.engine.now).issue_certificate(
         certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
     )
     with pytest.raises(InvalidRequestError) as caught:
@@ -473,7 +473,7 @@ def test_renewal_due_takes_a_fraction(bundle: Any, pca: LocalPrivateCA, at: Any)
 
 def test_a_naive_now_is_refused(bundle: Any, pca: LocalPrivateCA) -> None:
     root = pca.create_root_ca()
-    issued = Issuer(pca.client()).issue_certificate(
+    issued = Issuer(pca.client(), now=pca.engine.now).issue_certificate(
         certificate_authority_arn=root, csr=bundle.csr, validity=Validity.days(1)
     )
     with pytest.raises(InvalidRequestError, match="aware") as caught:

@@ -89,6 +89,7 @@ def verdicts() -> dict[str, dict[str, Any]]:
     with main.serve() as server, slow.serve() as slow_server, failing.serve() as failing_server:
         config = {
             "endpoint": server.endpoint_url,
+            "nowMs": main.engine.now().timestamp() * 1000,
             "csr": make_csr("sdk.example.com", ("sdk.example.com",)).decode("ascii"),
             "slow": {"endpoint": slow_server.endpoint_url, "caArn": str(slow_root)},
             "failing": {"endpoint": failing_server.endpoint_url, "caArn": str(failing_root)},

@@ -32,6 +32,10 @@ const {
 } = pca;
 
 const config = JSON.parse(process.argv[2]);
+// The local CA's time (which a test may have moved), ticking from here: node's own clock is not
+// the test's, and validity dates must be judged by the CA's.
+const clockOffset = config.nowMs - Date.now();
+const now = () => Date.now() + clockOffset;
 const encoder = new TextEncoder();
 const DAY = 86400 * 1000;
 
@@ -227,7 +231,7 @@ function generalizedTime(date) {
 }
 
 await scenario("validity_end_date", async () => {
-  const end = new Date(Math.floor((Date.now() + 40 * DAY) / 1000) * 1000);
+  const end = new Date(Math.floor((now() + 40 * DAY) / 1000) * 1000);
   const { x509 } = await issueAndGet(main, root.arn, {
     Validity: { Value: generalizedTime(end), Type: "END_DATE" },
   });
@@ -235,8 +239,8 @@ await scenario("validity_end_date", async () => {
 });
 
 await scenario("validity_absolute_and_not_before", async () => {
-  const end = Math.floor((Date.now() + 50 * DAY) / 1000);
-  const start = Math.floor((Date.now() - 2 * DAY) / 1000);
+  const end = Math.floor((now() + 50 * DAY) / 1000);
+  const start = Math.floor((now() - 2 * DAY) / 1000);
   const { x509 } = await issueAndGet(main, root.arn, {
     Validity: { Value: end, Type: "ABSOLUTE" },
     ValidityNotBefore: { Value: start, Type: "ABSOLUTE" },

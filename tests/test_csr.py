@@ -283,6 +283,19 @@ class TestSubject:
         """Exactly 64 characters are allowed."""
         assert len(build_csr(common_name="x" * 64).csr.subject.rfc4514_string()) == 67
 
+    def test_an_attribute_cryptography_refuses_is_named(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A value cryptography's NameAttribute refuses is an InvalidRequestError at its key."""
+
+        def refuse(*_: object, **__: object) -> x509.NameAttribute[str]:
+            raise ValueError("Attribute's length must be >= 1")
+
+        monkeypatch.setattr(x509, "NameAttribute", refuse)
+        with pytest.raises(InvalidRequestError, match="length must be >= 1") as info:
+            build_csr("a.example", subject={"O": "Org"})
+        assert info.value.problems[0].path == "subject.O"
+
     def test_an_encoding_failure_when_signing_is_refused_at_subject(
         self, monkeypatch: pytest.MonkeyPatch
     ) -> None:

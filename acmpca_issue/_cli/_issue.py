@@ -16,7 +16,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from acmpca_issue._cli._args import PROG
@@ -30,6 +30,7 @@ from acmpca_issue._cli._output import (
 )
 from acmpca_issue._cli._redact import quote, remember, remember_keys_in
 from acmpca_issue._cli._skeleton import skeleton
+from acmpca_issue._clock import system_now
 
 if TYPE_CHECKING:
     from acmpca_issue._request import IssueCertificateRequest
@@ -328,7 +329,7 @@ EARLIER_BY = timedelta(seconds=60)
 
 def wall_clock() -> datetime:
     """Now, as an aware UTC datetime (replaced in tests, to share one fake time with the CA)."""
-    return datetime.now(timezone.utc)
+    return system_now()
 
 
 def issued_before(issued: Any, request: IssueCertificateRequest, sent: datetime) -> bool:

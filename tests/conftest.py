@@ -20,9 +20,16 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from hypothesis import HealthCheck, settings
 
 from acmpca_issue.exceptions import InvalidRequestError, ServiceError
 from tests.keytypes import MLDSA_REFUSED
+
+# CI's matrix legs run side by side on a shared machine, where drawing an example can stall for
+# a second: `--hypothesis-profile=shared-machine` keeps that from failing a test.
+settings.register_profile(
+    "shared-machine", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -126,7 +126,7 @@ def test_a_dask_cluster_makes_the_keys(tmp_path: Path) -> None:
     ]
     with (
         distributed.LocalCluster(  # type: ignore[no-untyped-call]
-            processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None
+            processes=False, n_workers=1, threads_per_worker=2, dashboard_address="127.0.0.1:0"
         ) as cluster,
         distributed.Client(cluster) as client,  # type: ignore[no-untyped-call]
     ):

@@ -92,10 +92,15 @@ def test_killed_and_resumed_many_times_each_item_is_issued_once(tmp_path: Path) 
             "--resume",
             "--no-progress",
         ]
-        timed = 0
-        for _ in range(CYCLES):
+        for cycle in range(CYCLES):
             child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            kind = rng.choice(["IssueCertificate", "GetCertificate", "timer"])
+            # The first cycle always loses the answer to an issued certificate (the hardest
+            # case), so that it happens however fast or slow the machine is; the rest are drawn.
+            kind = (
+                "IssueCertificate"
+                if cycle == 0
+                else rng.choice(["IssueCertificate", "GetCertificate", "timer"])
+            )
             if kind == "timer":
                 delay = rng.uniform(0.3, 2.0)
             else:
@@ -106,7 +111,6 @@ def test_killed_and_resumed_many_times_each_item_is_issued_once(tmp_path: Path) 
             except subprocess.TimeoutExpired:
                 child.kill()
                 child.wait()
-                timed += 1
             killer.arm(child, "", 0)
             assert child.stderr is not None
             errors = child.stderr.read().decode()
@@ -115,8 +119,7 @@ def test_killed_and_resumed_many_times_each_item_is_issued_once(tmp_path: Path) 
             assert child.returncode in (0, -signal.SIGKILL), errors
         final = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert final.returncode == 0, final.stderr
-    assert "IssueCertificate" in killer.kills  # the lost-answer case happened
-    assert len(killer.kills) + timed >= CYCLES // 2
+    assert killer.kills[0] == "IssueCertificate"  # the lost-answer case happened
     assert issued_count(pca) == ITEMS + 1  # + the root's own certificate
     serials = set()
     for n in range(ITEMS):

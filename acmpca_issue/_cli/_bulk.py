@@ -78,7 +78,7 @@ examples:
 
 def add_issue_many(sub: Any, parent: argparse.ArgumentParser) -> None:
     """Register ``issue-many`` on the subcommand parser."""
-    from acmpca_issue._cli._args import _Formatter, _seconds
+    from acmpca_issue._cli._args import _CA_ARN, _Formatter, _seconds
 
     parser = sub.add_parser(
         "issue-many",
@@ -93,8 +93,7 @@ def add_issue_many(sub: Any, parent: argparse.ArgumentParser) -> None:
         "--certificate-authority-arn",
         required=True,
         metavar="ARN",
-        help="the issuing CA, e.g. arn:aws:acm-pca:us-east-1:111122223333:"
-        "certificate-authority/11223344-1234-1122-2233-112233445566",
+        help=f"the issuing CA, e.g. {_CA_ARN}",
     )
     need.add_argument(
         "--manifest", required=True, metavar="FILE", help="CSV or JSON Lines, e.g. fleet.csv"
